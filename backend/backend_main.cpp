@@ -1,0 +1,277 @@
+// A connection child: start-up packet, refusal or authentication, then the
+// simple-query loop of a client backend.
+#include "backend/backend_main.h"
+
+#include <chrono>
+#include <csignal>
+#include <random>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "backend/client_io.h"
+#include "backend/executor.h"
+#include "backend/session_exit.h"
+#include "common/elog.h"
+#include "config/hba.h"
+#include "config/roles.h"
+#include "ipc/process_env.h"
+#include "ipc/ps_title.h"
+#include "ipc/signals.h"
+#include "protocol/backend_messages.h"
+#include "protocol/frontend.h"
+#include "protocol/sql.h"
+#include "shmem/pmsignal.h"
+#include "shmem/proc_slots.h"
+
+namespace pmemu::backend {
+namespace {
+
+using protocol::PgError;
+namespace sqlstate = protocol::sqlstate;
+using Clock = std::chrono::steady_clock;
+
+std::string host_port(const ConnectionStart& cs) {
+  if (cs.is_unix) return "[local]";
+  return cs.remote_host + "(" + std::to_string(cs.remote_port) + ")";
+}
+
+PgError refusal(Admission a) {
+  const auto code = sqlstate::kCannotConnectNow;
+  switch (a) {
+    case Admission::StartingUp: return PgError::fatal(code, "the database system is starting up");
+    case Admission::ShuttingDown: return PgError::fatal(code, "the database system is shutting down");
+    case Admission::NotConsistent:
+      return PgError::fatal(code, "the database system is not yet accepting connections")
+          .with_detail("Consistent recovery state has not been yet reached.");
+    case Admission::HotStandbyOff:
+      return PgError::fatal(code, "the database system is not accepting connections")
+          .with_detail("Hot standby mode is disabled.");
+    case Admission::InRecoveryMode: return PgError::fatal(code, "the database system is in recovery mode");
+    case Admission::TooMany: return PgError::fatal(sqlstate::kTooManyConnections, "sorry, too many clients already");
+    case Admission::Ok: break;
+  }
+  return PgError::fatal(code, "the database system is not accepting connections");
+}
+
+// Reads the start-up packet within authentication_timeout, answering
+// SSLRequest/GSSENCRequest with 'N'. A client that goes away or times out
+// ends the process quietly (exit 0/1), as PostgreSQL's does.
+protocol::StartupDecodeValue read_startup(ClientIo& io) {
+  std::string buf;
+  protocol::StartupState state;
+  auto deadline = Clock::now() + ipc::env().settings.authentication_timeout;
+  for (;;) {
+    auto d = protocol::decode_startup_packet(buf, state);
+    if (!std::holds_alternative<protocol::NeedMoreInput>(d.value)) {
+      buf.erase(0, d.consumed);
+      if (std::holds_alternative<protocol::SslRequest>(d.value) ||
+          std::holds_alternative<protocol::GssEncRequest>(d.value)) {
+        if (std::holds_alternative<protocol::SslRequest>(d.value)) state.ssl_done = true;
+        else state.gss_done = true;
+        io.out().push_back('N');
+        if (!io.flush()) backend_exit(nullptr, 0);
+        continue;
+      }
+      return d.value;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) backend_exit(nullptr, 1);
+    auto r = io.read_some(&buf, static_cast<int>(left));
+    if (r == ClientIo::ReadOutcome::Closed) {
+      if (!buf.empty()) elog::log(elog::Level::Log, "incomplete startup packet");
+      backend_exit(nullptr, 0);
+    }
+    if (r == ClientIo::ReadOutcome::PostmasterDied) backend_exit(nullptr, 1);
+    if (ipc::pending(ipc::Sig::Quit)) _exit(2);
+    if (ipc::take(ipc::Sig::Term)) backend_exit(nullptr, 1);
+  }
+}
+
+[[noreturn]] void handle_cancel(const protocol::CancelRequest& c) {
+  auto* procs = ipc::env().areas.procs;
+  for (std::uint32_t i = 0; i < procs->count; ++i) {
+    auto& s = procs->slots[i];
+    if (s.pid.load() == c.pid.get() && static_cast<std::uint32_t>(s.cancel_key.load()) == c.key) {
+      ::kill(c.pid.get(), SIGINT);
+      break;
+    }
+  }
+  _exit(0);
+}
+
+void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::StartupMessage& sm) {
+  auto& e = ipc::env();
+  config::HbaRequest req;
+  req.local = cs.is_unix;
+  socklen_t len = sizeof req.remote;
+  if (!cs.is_unix) ::getpeername(io.fd(), reinterpret_cast<sockaddr*>(&req.remote), &len);
+  req.user = std::string(sm.user());
+  req.database = std::string(sm.database());
+  auto loaded = config::HbaFile::load(e.data_dir + "/pg_hba.conf");
+  if (auto* err = std::get_if<config::HbaError>(&loaded)) {
+    elog::log(elog::Level::Log, err->message + " (" + err->context + ")");
+    fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, "could not load pg_hba.conf"));
+  }
+  const auto* line = std::get<config::HbaFile>(loaded).match(req);
+  if (!line) fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_no_entry_message(req)));
+  switch (line->method) {
+    case config::AuthMethod::Trust: break;
+    case config::AuthMethod::Reject:
+      fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_reject_message(req)));
+    default:
+      fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
+                                    "authentication method \"" + std::string(config::auth_method_name(line->method)) +
+                                        "\" is not supported by this server yet"));
+  }
+  auto roles = config::RoleCatalog::load(e.data_dir + "/global/pg_authid");
+  auto* catalog = std::get_if<config::RoleCatalog>(&roles);
+  if (!catalog || !catalog->find(sm.user()))
+    fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
+                                  "role \"" + std::string(sm.user()) + "\" does not exist"));
+}
+
+void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::uint32_t cancel_key) {
+  auto& out = io.out();
+  auto& e = ipc::env();
+  protocol::auth_ok(out);
+  std::string client_encoding = "UTF8";
+  if (auto ce = sm.param("client_encoding"); ce && (*ce == "SQL_ASCII" || *ce == "sql_ascii")) client_encoding = "SQL_ASCII";
+  const std::pair<const char*, std::string> params[] = {
+      {"application_name", e.settings.application_name},
+      {"client_encoding", client_encoding},
+      {"DateStyle", "ISO, MDY"},
+      {"default_transaction_read_only", "off"},
+      {"in_hot_standby", "off"},
+      {"integer_datetimes", "on"},
+      {"IntervalStyle", "postgres"},
+      {"is_superuser", "on"},
+      {"server_encoding", "UTF8"},
+      {"server_version", "15.18"},
+      {"session_authorization", std::string(sm.user())},
+      {"standard_conforming_strings", "on"},
+      {"TimeZone", "UTC"},
+  };
+  for (auto& [name, value] : params) protocol::parameter_status(out, name, value);
+  protocol::backend_key_data(out, Pid{::getpid()}, cancel_key);
+  protocol::ready_for_query(out, protocol::TransactionStatus::kIdle);
+}
+
+// The simple-query loop. Extended-protocol messages get one clear error and
+// are skipped until Sync, as PostgreSQL skips after an error.
+[[noreturn]] void session_loop(ClientIo& io, const std::string& title_prefix) {
+  auto* slot = ipc::my_proc_slot();
+  protocol::FrameDecoder frames;
+  Executor exec(io);
+  bool skip_until_sync = false;
+  std::string inbuf;
+  for (;;) {
+    (void)process_interrupts(io, false);
+    auto next = frames.next();
+    if (auto* err = std::get_if<PgError>(&next)) fatal_exit(io, *err);
+    if (std::holds_alternative<protocol::NeedMoreInput>(next)) {
+      if (!io.flush()) backend_exit(nullptr, 0);
+      inbuf.clear();
+      auto r = io.read_some(&inbuf);
+      if (r == ClientIo::ReadOutcome::Closed) backend_exit(nullptr, 0);
+      if (r == ClientIo::ReadOutcome::PostmasterDied)
+        fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+      frames.feed(inbuf);
+      continue;
+    }
+    auto parsed = protocol::parse_frontend_message(std::get<protocol::FrontendMessage>(next));
+    if (auto* perr = std::get_if<PgError>(&parsed)) fatal_exit(io, *perr);
+    auto& cmd = std::get<protocol::FrontendCommand>(parsed);
+    if (std::holds_alternative<protocol::Terminate>(cmd)) backend_exit(&io, 0);
+    if (std::holds_alternative<protocol::Sync>(cmd)) {
+      skip_until_sync = false;
+      protocol::ready_for_query(io.out(), protocol::TransactionStatus::kIdle);
+      continue;
+    }
+    if (std::holds_alternative<protocol::Flush>(cmd)) continue;
+    if (std::holds_alternative<protocol::ExtendedQuery>(cmd)) {
+      if (!skip_until_sync)
+        protocol::error_response(io.out(), PgError::extended_query_not_supported());
+      skip_until_sync = true;
+      continue;
+    }
+    auto* q = std::get_if<protocol::Query>(&cmd);
+    if (!q) {
+      // CopyData/CopyDone/CopyFail/PasswordMessage outside their phase.
+      fatal_exit(io, PgError::fatal(sqlstate::kProtocolViolation, "unexpected message type outside its protocol phase"));
+    }
+    shmem::proc_slot_set_activity(*slot, "active", q->sql);
+    ipc::set_ps_title(title_prefix + " active");
+    auto statements = protocol::sql::parse_query(q->sql);
+    if (auto* serr = std::get_if<PgError>(&statements)) {
+      protocol::error_response(io.out(), *serr);
+    } else if (std::get<0>(statements).empty()) {
+      protocol::empty_query_response(io.out());
+    } else {
+      for (auto& st : std::get<0>(statements)) {
+        if (auto err = exec.run(st)) {
+          protocol::error_response(io.out(), *err);
+          break;
+        }
+      }
+    }
+    protocol::ready_for_query(io.out(), protocol::TransactionStatus::kIdle);
+    shmem::proc_slot_set_activity(*slot, "idle", q->sql);
+    ipc::set_ps_title(title_prefix + " idle");
+  }
+}
+
+}  // namespace
+
+void backend_main(const ConnectionStart& cs) {
+  using ipc::Sig;
+  ipc::catch_signal(SIGTERM, Sig::Term);
+  ipc::catch_signal(SIGINT, Sig::Int);
+  ipc::catch_signal(SIGQUIT, Sig::Quit);
+  ipc::catch_signal(SIGHUP, Sig::Hup);
+  ipc::catch_signal(SIGUSR1, Sig::Usr1);
+  ipc::set_ps_title("client " + host_port(cs));
+  ClientIo io(cs.sock_fd);
+
+  auto first = read_startup(io);
+  if (auto* c = std::get_if<protocol::CancelRequest>(&first)) handle_cancel(*c);
+  if (auto* err = std::get_if<PgError>(&first)) {
+    elog::log(elog::Level::Log, err->message);
+    protocol::error_response(io.out(), *err);
+    backend_exit(&io, 1);
+  }
+  auto& sm = std::get<protocol::StartupMessage>(first);
+  if (cs.admission != Admission::Ok) fatal_exit(io, refusal(cs.admission));
+
+  auto& e = ipc::env();
+  auto mode_or = protocol::replication_mode(sm);
+  if (auto* merr = std::get_if<PgError>(&mode_or)) fatal_exit(io, *merr);
+  auto mode = std::get<protocol::ReplicationMode>(mode_or);
+  if (mode != protocol::ReplicationMode::kNone)
+    fatal_exit(io, PgError::fatal(sqlstate::kFeatureNotSupported,
+                                  mode == protocol::ReplicationMode::kLogical
+                                      ? "logical replication is not offered by this server"
+                                      : "streaming replication connections are not supported by this server yet"));
+
+  std::uint32_t cancel_key = std::random_device{}();
+  shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
+  auto* slot = ipc::my_proc_slot();
+  shmem::proc_slot_begin(*slot, ::getpid(), static_cast<std::int32_t>(cancel_key), "client backend");
+
+  if (e.areas.procs->client_backends.fetch_add(1) >= e.settings.max_connections) {
+    e.areas.procs->client_backends.fetch_sub(1);
+    fatal_exit(io, refusal(Admission::TooMany));
+  }
+  note_counted_as_client_backend();
+  authenticate(io, cs, sm);
+
+  if (auto app = sm.param("application_name")) (void)e.config.set_session("application_name", *app);
+  e.settings = e.config.settings();
+  shmem::proc_slot_set_identity(*slot, cs.remote_host, e.settings.application_name, std::string(sm.user()));
+  shmem::proc_slot_set_activity(*slot, "idle", "");
+  const std::string title = std::string(sm.user()) + " " + std::string(sm.database()) + " " + host_port(cs);
+  ipc::set_ps_title(title + " idle");
+  send_session_start(io, sm, cancel_key);
+  session_loop(io, title);
+}
+
+}  // namespace pmemu::backend

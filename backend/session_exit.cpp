@@ -1,0 +1,86 @@
+#include "backend/session_exit.h"
+
+#include <unistd.h>
+
+#include "common/elog.h"
+#include "ipc/pm_death.h"
+#include "ipc/process_env.h"
+#include "ipc/signals.h"
+#include "protocol/backend_messages.h"
+#include "shmem/pmsignal.h"
+#include "shmem/proc_slots.h"
+
+namespace pmemu::backend {
+namespace {
+bool g_counted = false;
+
+using protocol::PgError;
+namespace sqlstate = protocol::sqlstate;
+
+[[noreturn]] void quick_die(ClientIo& io) {
+  auto reason = shmem::quit_reason(*ipc::env().areas.pmsignal);
+  PgError w;
+  switch (reason) {
+    case shmem::QuitReason::ForCrash:
+      w = PgError::error(sqlstate::kCrashShutdown, "terminating connection because of crash of another server process")
+              .with_detail("The postmaster has commanded this server process to roll back the current transaction "
+                           "and exit, because another server process exited abnormally and possibly corrupted "
+                           "shared memory.")
+              .with_hint("In a moment you should be able to reconnect to the database and repeat your command.")
+              .as(protocol::Severity::kWarning);
+      break;
+    case shmem::QuitReason::ForStop:
+      w = PgError::error(sqlstate::kAdminShutdown, "terminating connection due to immediate shutdown command")
+              .as(protocol::Severity::kWarning);
+      break;
+    case shmem::QuitReason::NotSent:
+      w = PgError::error(sqlstate::kAdminShutdown, "terminating connection because of unexpected SIGQUIT signal")
+              .as(protocol::Severity::kWarning);
+      break;
+  }
+  protocol::error_response(io.out(), w);
+  io.flush_best_effort();
+  _exit(2);
+}
+
+}  // namespace
+
+void note_counted_as_client_backend() { g_counted = true; }
+
+void backend_exit(ClientIo* io, int code) {
+  if (io) io->flush_best_effort();
+  auto& e = ipc::env();
+  if (g_counted) e.areas.procs->client_backends.fetch_sub(1);
+  if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
+  if (e.my_slot.valid()) shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
+  _exit(code);
+}
+
+void fatal_exit(ClientIo& io, const PgError& error) {
+  PgError f = error;
+  f.severity = protocol::Severity::kFatal;
+  elog::log(elog::Level::Fatal, f.message);
+  protocol::error_response(io.out(), f);
+  backend_exit(&io, 1);
+}
+
+bool process_interrupts(ClientIo& io, bool in_statement) {
+  using ipc::Sig;
+  if (ipc::pending(Sig::Quit)) quick_die(io);
+  if (ipc::take(Sig::Term))
+    fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
+  if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive())
+    fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+  if (ipc::take(Sig::Hup)) {
+    auto& e = ipc::env();
+    for (auto& m : e.config.reload()) (void)m;  // the postmaster logs reload results
+    e.settings = e.config.settings();
+  }
+  if (ipc::pending(Sig::Int)) {
+    (void)ipc::take(Sig::Int);
+    return in_statement;
+  }
+  return false;
+}
+
+}  // namespace pmemu::backend

@@ -1,0 +1,55 @@
+#include "backend/stat_views.h"
+
+#include "ipc/process_env.h"
+#include "protocol/backend_messages.h"
+#include "shmem/proc_slots.h"
+
+namespace pmemu::backend {
+namespace {
+using Col = protocol::Column;
+constexpr protocol::ColumnType kPgLsn{3220, 8};
+constexpr protocol::ColumnType kInet{869, -1};
+
+std::optional<std::string> or_null(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+}  // namespace
+
+void write_pg_stat_activity(protocol::Buffer& out) {
+  protocol::row_description(out, {Col{"pid", protocol::kInt4Type}, Col{"backend_type", protocol::kTextType},
+                                  Col{"state", protocol::kTextType}, Col{"client_addr", kInet},
+                                  Col{"query", protocol::kTextType}});
+  auto* procs = ipc::env().areas.procs;
+  std::size_t n = 0;
+  for (std::uint32_t i = 0; i < procs->count; ++i) {
+    auto snap = shmem::proc_slot_read(procs->slots[i]);
+    if (snap.pid <= 0) continue;
+    std::string addr = snap.client_addr == "[local]" ? std::string() : snap.client_addr;
+    protocol::data_row(out, {std::to_string(snap.pid), snap.backend_type, or_null(snap.state), or_null(addr),
+                             snap.backend_type == "client backend" ? std::optional<std::string>(snap.query)
+                                                                   : std::nullopt});
+    ++n;
+  }
+  protocol::command_complete(out, "SELECT " + std::to_string(n));
+}
+
+void write_pg_stat_replication(protocol::Buffer& out) {
+  protocol::row_description(out, {Col{"pid", protocol::kInt4Type}, Col{"application_name", protocol::kTextType},
+                                  Col{"client_addr", kInet}, Col{"state", protocol::kTextType},
+                                  Col{"sent_lsn", kPgLsn}, Col{"write_lsn", kPgLsn}, Col{"flush_lsn", kPgLsn},
+                                  Col{"replay_lsn", kPgLsn}, Col{"sync_state", protocol::kTextType},
+                                  Col{"reply_time", protocol::kTimestamptzType}});
+  protocol::command_complete(out, "SELECT 0");
+}
+
+void write_pg_stat_wal_receiver(protocol::Buffer& out) {
+  protocol::row_description(out, {Col{"pid", protocol::kInt4Type}, Col{"status", protocol::kTextType},
+                                  Col{"receive_start_lsn", kPgLsn}, Col{"written_lsn", kPgLsn},
+                                  Col{"flushed_lsn", kPgLsn}, Col{"received_tli", protocol::kInt4Type},
+                                  Col{"latest_end_lsn", kPgLsn}, Col{"sender_host", protocol::kTextType},
+                                  Col{"sender_port", protocol::kInt4Type}});
+  protocol::command_complete(out, "SELECT 0");
+}
+
+}  // namespace pmemu::backend

@@ -1,0 +1,16 @@
+// The pg_stat_* views a session can SELECT * FROM, built from shared memory.
+#pragma once
+
+#include "protocol/wire.h"
+
+namespace pmemu::backend {
+
+// pid, backend_type, state, client_addr, query: one row per live process slot.
+void write_pg_stat_activity(protocol::Buffer& out);
+// The replication issue fills these; until walsenders and a walreceiver
+// exist there are no rows to show, exactly as on a PostgreSQL primary with no
+// standbys (and a server that is not a standby).
+void write_pg_stat_replication(protocol::Buffer& out);
+void write_pg_stat_wal_receiver(protocol::Buffer& out);
+
+}  // namespace pmemu::backend

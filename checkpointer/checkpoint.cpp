@@ -1,0 +1,105 @@
+#include "checkpointer/checkpoint.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "ipc/process_env.h"
+#include "kv/kv_image.h"
+#include "kv/kv_table.h"
+#include "wal/control_file.h"
+#include "wal/record.h"
+#include "wal/segment.h"
+
+namespace pmemu::checkpointer {
+namespace {
+
+std::string image_path() { return ipc::env().data_dir + "/base/kv.image"; }
+
+}  // namespace
+
+CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
+  auto& e = ipc::env();
+  CheckpointOutcome out;
+  auto t0 = std::chrono::steady_clock::now();
+  const bool shutdown_like = kind != CheckpointKind::Online;
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+
+  auto control = wal::read_control_file(e.data_dir);
+  if (!control.ok()) {
+    out.error = control.error();
+    return out;
+  }
+  wal::ControlFile cf = control.value();
+
+  wal::CheckpointPayload payload;
+  payload.tli = xlog.timeline();
+  payload.prev_tli = xlog.timeline();
+  payload.time = now;
+  payload.system_identifier = e.system_identifier;
+  const auto type = shutdown_like ? wal::RecordType::CheckpointShutdown : wal::RecordType::CheckpointOnline;
+
+  kv::KvSnapshot snap;
+  {
+    // Under the table lock nothing can write a row, so the insert position
+    // read here is exactly the point the snapshot corresponds to.
+    auto locked = e.areas.kv->lock();
+    out.redo = xlog.insert_position();
+    snap = kv::snapshot(locked);
+    out.rows = locked.count();
+    if (shutdown_like) {
+      // Nothing lies between redo and the record: the record is its own redo point.
+      payload.redo = out.redo;
+      auto bytes = wal::pack_checkpoint(payload);
+      out.end = xlog.insert(type, bytes);
+      out.lsn = out.redo;
+    }
+  }
+  auto st = kv::write_image(image_path(), snap, out.redo, kv::Fsync{e.settings.fsync});
+  if (!st.ok()) {
+    out.error = st.error;
+    return out;
+  }
+  if (!shutdown_like) {
+    payload.redo = out.redo;
+    auto bytes = wal::pack_checkpoint(payload);
+    out.end = xlog.insert(type, bytes);
+    out.lsn = Lsn{out.end.get() - wal::max_align(wal::kRecordHeaderSize + bytes.size())};
+  }
+  xlog.flush(out.end);
+
+  cf.checkpoint = out.lsn;
+  cf.redo = out.redo;
+  cf.tli = xlog.timeline();
+  cf.prev_tli = xlog.timeline();
+  cf.time = now;
+  cf.checkpoint_time = now;
+  cf.state = kind == CheckpointKind::Shutdown ? wal::DbState::ShutDown : wal::DbState::InProduction;
+  auto wst = wal::write_control_file(e.data_dir, cf);
+  if (!wst.ok()) {
+    out.error = wst.error;
+    return out;
+  }
+
+  // Keep the segment holding redo, and wal_keep_size more before it.
+  const std::uint64_t seg = e.wal_segment_size;
+  std::uint64_t keep = out.redo.get() / seg;
+  std::uint64_t extra = (e.settings.wal_keep_size_bytes + seg - 1) / seg;
+  keep = keep > extra ? keep - extra : 0;
+  auto removed = xlog.remove_segments_before(SegNo{keep});
+  out.segments_removed = removed.ok() ? removed.value() : 0;
+
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.ok = true;
+  return out;
+}
+
+std::string describe_checkpoint(const CheckpointOutcome& o) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "checkpoint complete: wrote %zu rows; %d WAL file(s) removed; total=%.3f s; lsn=%s, redo lsn=%s",
+                o.rows, o.segments_removed, o.seconds, o.lsn.str().c_str(), o.redo.str().c_str());
+  return buf;
+}
+
+}  // namespace pmemu::checkpointer

@@ -1,0 +1,121 @@
+#include "checkpointer/checkpointer_main.h"
+
+#include <chrono>
+#include <csignal>
+#include <unistd.h>
+
+#include "checkpointer/checkpoint.h"
+#include "checkpointer/checkpointer_shmem.h"
+#include "common/elog.h"
+#include "ipc/process_env.h"
+#include "ipc/ps_title.h"
+#include "ipc/signals.h"
+#include "ipc/wait.h"
+#include "shmem/pmsignal.h"
+#include "shmem/proc_slots.h"
+
+namespace pmemu::checkpointer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+// Asynchronous commits become durable within this much time, as PostgreSQL's
+// walwriter does with wal_writer_delay.
+constexpr int kAsyncFlushMs = 200;
+
+void log_start(const char* flags) {
+  elog::log(elog::Level::Log, std::string("checkpoint starting: ") + flags);
+}
+
+bool run_checkpoint(wal::Xlog& xlog, CheckpointKind kind, const char* flags) {
+  auto& shm = *ipc::env().areas.checkpointer;
+  if (ipc::env().settings.log_checkpoints) log_start(flags);
+  shm.started.fetch_add(1);
+  auto o = perform_checkpoint(xlog, kind);
+  if (!o.ok) {
+    shm.failed.fetch_add(1);
+    shm.done.fetch_add(1);
+    elog::log(elog::Level::Error, "checkpoint failed: " + o.error);
+    return false;
+  }
+  shm.done.fetch_add(1);
+  if (ipc::env().settings.log_checkpoints || kind == CheckpointKind::Shutdown)
+    elog::log(elog::Level::Log, describe_checkpoint(o));
+  return true;
+}
+
+[[noreturn]] void leave(int code) {
+  auto& e = ipc::env();
+  e.areas.checkpointer->checkpointer_pid.store(0);
+  if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
+  shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
+  _exit(code);
+}
+
+}  // namespace
+
+void checkpointer_main() {
+  using ipc::Sig;
+  auto& e = ipc::env();
+  ipc::set_ps_title("checkpointer");
+  ipc::catch_signal(SIGINT, Sig::Int);    // checkpoint request
+  ipc::catch_signal(SIGUSR2, Sig::Usr2);  // shutdown checkpoint, then exit 0
+  ipc::catch_signal(SIGHUP, Sig::Hup);
+  ipc::catch_signal(SIGUSR1, Sig::Usr1);  // latch
+  ipc::ignore_signal(SIGTERM);            // as PostgreSQL: only SIGUSR2 stops it
+  ipc::quit_exits_immediately();
+
+  auto* slot = ipc::my_proc_slot();
+  shmem::proc_slot_begin(*slot, ::getpid(), 0, "checkpointer");
+  shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
+  auto& shm = *e.areas.checkpointer;
+  shm.checkpointer_pid.store(::getpid());
+
+  wal::Xlog xlog(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
+                 [](const std::string& why) { elog::log(elog::Level::Panic, why); });
+  auto last_checkpoint = Clock::now();
+  std::uint64_t seen_requests = shm.requests.load();
+  Lsn last_checkpoint_end;
+
+  for (;;) {
+    if (ipc::take(Sig::Hup)) {
+      for (auto& m : e.config.reload()) (void)m;  // the postmaster logs reload results
+      e.settings = e.config.settings();
+      xlog.set_fsync(wal::FsyncEnabled{e.settings.fsync});
+      elog::set_min_level(e.settings.log_min_messages);
+    }
+    const bool recovery_done = shm.recovery_done.load() != 0;
+    if (ipc::take(Sig::Usr2)) {
+      elog::log(elog::Level::Log, "shutting down");
+      if (recovery_done) {
+        if (!run_checkpoint(xlog, CheckpointKind::Shutdown, "shutdown immediate")) leave(1);
+      }
+      leave(0);
+    }
+    (void)ipc::take(Sig::Int);
+    std::uint64_t requests = shm.requests.load();
+    const bool requested = requests != seen_requests;
+    const auto timeout = e.settings.checkpoint_timeout;
+    const bool timed = Clock::now() - last_checkpoint >= timeout;
+    if (recovery_done && (requested || timed)) {
+      seen_requests = requests;
+      // A timed checkpoint with no WAL written since the last one is skipped.
+      if (requested || xlog.insert_position() != last_checkpoint_end) {
+        if (run_checkpoint(xlog, CheckpointKind::Online, requested ? "immediate force wait" : "time"))
+          last_checkpoint_end = xlog.insert_position();
+      }
+      last_checkpoint = Clock::now();
+    }
+    if (recovery_done && xlog.written() > xlog.flushed()) xlog.flush(xlog.written());
+
+    auto until_timed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           last_checkpoint + timeout - Clock::now()).count();
+    ipc::WaitSpec w;
+    w.latch = &slot->latch;
+    w.timeout_ms = static_cast<int>(std::max<long long>(1, std::min<long long>(kAsyncFlushMs, until_timed)));
+    auto ev = ipc::wait_event(w);
+    ipc::reset_latch(slot->latch);
+    if (ev & ipc::kWaitPostmasterDeath) leave(1);
+  }
+}
+
+}  // namespace pmemu::checkpointer

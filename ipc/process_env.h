@@ -1,0 +1,64 @@
+// What every process of one server knows about its surroundings.
+//
+// The postmaster fills this in before the first fork; children inherit it
+// through fork() (no exec), then set the fields that are theirs (my_slot,
+// backend type). Pointers into the shared segment are valid in every process
+// because a fork maps the segment at the same address. After a crash restart
+// the postmaster points `areas` at the new segment before forking again.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/strong_id.h"
+#include "config/config.h"
+
+namespace pmemu::shmem {
+struct SegmentHeader;
+struct PmSignalData;
+struct ProcSlots;
+struct ProcSlot;
+}  // namespace pmemu::shmem
+namespace pmemu::wal {
+struct XlogCtl;
+}
+namespace pmemu::kv {
+class KvTable;
+}
+namespace pmemu::checkpointer {
+struct CheckpointerShmem;
+}
+
+namespace pmemu::ipc {
+
+struct SharedAreas {
+  shmem::SegmentHeader* header = nullptr;
+  shmem::PmSignalData* pmsignal = nullptr;
+  shmem::ProcSlots* procs = nullptr;
+  wal::XlogCtl* xlog = nullptr;
+  checkpointer::CheckpointerShmem* checkpointer = nullptr;
+  kv::KvTable* kv = nullptr;
+  void* walsnd = nullptr;       // room for WalSndCtl (replication issue)
+  void* walrcv = nullptr;       // room for WalRcvData (replication issue)
+  void* imessage = nullptr;     // room for the imessage area (imessage issue)
+  std::size_t imessage_size = 0;
+};
+
+struct ProcessEnv {
+  std::string data_dir;     // absolute
+  config::Config config;    // this process's settings (reloaded on SIGHUP)
+  config::Settings settings;
+  SharedAreas areas;
+  Pid postmaster_pid;
+  ChildSlot my_slot;        // invalid in the postmaster and dead-end children
+  std::uint32_t wal_segment_size = 0;
+  std::uint64_t system_identifier = 0;
+};
+
+// The one instance of this process.
+ProcessEnv& env();
+
+// This process's own slot (null in the postmaster and dead-end children).
+shmem::ProcSlot* my_proc_slot();
+
+}  // namespace pmemu::ipc

@@ -1,0 +1,35 @@
+// The one wait primitive: sleep until the latch is set, a socket is ready, a
+// signal arrived, the timeout passed, or the postmaster died; say which.
+#pragma once
+
+#include <cstdint>
+
+#include "shmem/proc_slots.h"
+
+namespace pmemu::ipc {
+
+enum WaitEvent : std::uint32_t {
+  kWaitLatch = 1u << 0,
+  kWaitSocketReadable = 1u << 1,
+  kWaitSocketWritable = 1u << 2,
+  kWaitTimeout = 1u << 3,
+  kWaitPostmasterDeath = 1u << 4,
+  kWaitSignal = 1u << 5,  // some signal flag may be set (ipc/signals.h)
+};
+
+struct WaitSpec {
+  shmem::Latch* latch = nullptr;  // owned by this process, or null
+  int socket_fd = -1;
+  bool want_read = false;
+  bool want_write = false;
+  int timeout_ms = -1;  // -1: no timeout
+  bool watch_postmaster = true;  // false in the postmaster itself
+};
+
+// Returns a mask of WaitEvent; at least one bit is set.
+[[nodiscard]] std::uint32_t wait_event(const WaitSpec& spec);
+
+// Clears the latch; the owner calls this before re-checking its conditions.
+void reset_latch(shmem::Latch& latch);
+
+}  // namespace pmemu::ipc

@@ -1,0 +1,70 @@
+#include "postmaster/children.h"
+
+#include <algorithm>
+
+#include "shmem/pmsignal.h"
+
+namespace pmemu::postmaster {
+
+std::optional<ChildSlot> ChildTable::take_slot() {
+  for (std::uint32_t i = 0; i < used_.size(); ++i) {
+    if (!used_[i]) {
+      used_[i] = true;
+      return ChildSlot{i};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Child> ChildTable::remove(Pid pid) {
+  auto it = std::find_if(children_.begin(), children_.end(), [&](const Child& c) { return c.pid == pid; });
+  if (it == children_.end()) return std::nullopt;
+  Child c = *it;
+  children_.erase(it);
+  if (c.slot.valid() && c.slot.get() < used_.size()) used_[c.slot.get()] = false;
+  return c;
+}
+
+void ChildTable::reset_slots() { std::fill(used_.begin(), used_.end(), false); }
+
+ChildKind ChildTable::effective_kind(const Child& c, const shmem::PmSignalData& pm) const {
+  if (c.kind == ChildKind::Backend && shmem::is_walsender(pm, c.slot)) return ChildKind::WalSender;
+  return c.kind;
+}
+
+ChildCounts ChildTable::counts(const shmem::PmSignalData& pm) const {
+  ChildCounts n;
+  for (auto& c : children_) {
+    switch (effective_kind(c, pm)) {
+      case ChildKind::Backend: ++n.backends; break;
+      case ChildKind::WalSender: ++n.walsenders; break;
+      case ChildKind::DeadEnd: ++n.dead_ends; break;
+      case ChildKind::Startup: n.startup = true; break;
+      case ChildKind::Checkpointer: n.checkpointer = true; break;
+      case ChildKind::WalReceiver: n.walreceiver = true; break;
+    }
+  }
+  return n;
+}
+
+void ChildTable::for_each_target(unsigned targets, const shmem::PmSignalData& pm,
+                                 const std::function<void(const Child&)>& fn) const {
+  for (auto& c : children_) {
+    unsigned bit = 0;
+    switch (effective_kind(c, pm)) {
+      case ChildKind::Backend: bit = kTargetBackends; break;
+      case ChildKind::WalSender: bit = kTargetWalSenders; break;
+      case ChildKind::DeadEnd: bit = kTargetDeadEnds; break;
+      case ChildKind::Startup: bit = kTargetStartup; break;
+      case ChildKind::Checkpointer: bit = kTargetCheckpointer; break;
+      case ChildKind::WalReceiver: bit = kTargetWalReceiver; break;
+    }
+    if (targets & bit) fn(c);
+  }
+}
+
+void ChildTable::for_each(const std::function<void(const Child&)>& fn) const {
+  for (auto& c : children_) fn(c);
+}
+
+}  // namespace pmemu::postmaster

@@ -1,0 +1,252 @@
+#include "postmaster/server_loop.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <chrono>
+#include <csignal>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/elog.h"
+#include "ipc/process_env.h"
+#include "ipc/signals.h"
+#include "postmaster/children.h"
+#include "postmaster/launch.h"
+#include "postmaster/lock_file.h"
+#include "shmem/pmsignal.h"
+
+namespace pmemu::postmaster {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kSigkillAfter = std::chrono::seconds(5);
+
+backend::Admission to_backend_admission(ConnAdmission a) {
+  switch (a) {
+    case ConnAdmission::Ok: return backend::Admission::Ok;
+    case ConnAdmission::StartingUp: return backend::Admission::StartingUp;
+    case ConnAdmission::ShuttingDown: return backend::Admission::ShuttingDown;
+    case ConnAdmission::NotConsistent: return backend::Admission::NotConsistent;
+    case ConnAdmission::HotStandbyOff: return backend::Admission::HotStandbyOff;
+    case ConnAdmission::InRecoveryMode: return backend::Admission::InRecoveryMode;
+    case ConnAdmission::NotAccepted: return backend::Admission::ShuttingDown;
+  }
+  return backend::Admission::ShuttingDown;
+}
+
+class Server {
+ public:
+  explicit Server(ServerSetup& s)
+      : setup_(s), children_(s.shmem_params.num_child_slots) {
+    ctx_.restart_after_crash = ipc::env().settings.restart_after_crash;
+    ctx_.hot_standby = ipc::env().settings.hot_standby;
+  }
+
+  int run() {
+    dispatch(EvStart{});
+    while (!exit_code_) {
+      wait_for_work();
+      handle_signals();
+      if (abort_deadline_ && Clock::now() >= *abort_deadline_) {
+        abort_deadline_.reset();
+        dispatch(EvAbortTimeout{});
+      }
+    }
+    return *exit_code_;
+  }
+
+ private:
+  shmem::PmSignalData& pm() { return *ipc::env().areas.pmsignal; }
+
+  void dispatch(const PmEvent& ev) {
+    Step st = step(ctx_, ev, children_.counts(pm()));
+    ctx_ = st.ctx;
+    for (auto& a : st.actions) {
+      if (exit_code_) break;
+      perform(a);
+    }
+  }
+
+  void perform(const PmAction& a) {
+    if (auto* l = std::get_if<ActLog>(&a)) {
+      elog::log(elog::Level::Log, l->text);
+    } else if (auto* s = std::get_if<ActSignal>(&a)) {
+      children_.for_each_target(s->targets, pm(), [&](const Child& c) { ::kill(c.pid.get(), s->signo); });
+    } else if (auto* l2 = std::get_if<ActLaunch>(&a)) {
+      launch(l2->kind);
+    } else if (auto* q = std::get_if<ActSetQuitReason>(&a)) {
+      shmem::set_quit_reason(pm(), q->reason == QuitFor::Crash ? shmem::QuitReason::ForCrash
+                                                                : shmem::QuitReason::ForStop);
+    } else if (auto* p = std::get_if<ActSetPidStatus>(&a)) {
+      update_lock_file_status(ipc::env().data_dir, p->status);
+    } else if (std::holds_alternative<ActReinitSharedMemory>(a)) {
+      reinit_shared_memory();
+    } else if (std::holds_alternative<ActStartAbortTimer>(a)) {
+      if (!abort_deadline_) abort_deadline_ = Clock::now() + kSigkillAfter;
+    } else if (auto* e = std::get_if<ActExit>(&a)) {
+      exit_code_ = e->code;
+    }
+  }
+
+  void launch(ChildKind kind) {
+    auto slot = children_.take_slot();
+    if (!slot) {
+      elog::log(elog::Level::Log, "no free child slot for " + std::string(process_kind(kind).backend_type));
+      return;
+    }
+    shmem::mark_slot_assigned(pm(), *slot);
+    Pid pid = launch_aux(kind, *slot, &setup_.listeners);
+    if (!pid.valid()) {
+      elog::log(elog::Level::Log, "could not fork " + std::string(process_kind(kind).backend_type) +
+                                      " process: " + std::strerror(errno));
+      (void)shmem::release_slot(pm(), *slot);
+      children_.free_slot(*slot);
+      return;
+    }
+    children_.add(Child{pid, kind, *slot});
+  }
+
+  void reinit_shared_memory() {
+    setup_.segment->remove();
+    setup_.segment.reset();
+    children_.reset_slots();
+    std::string error;
+    auto gen = ++generation_;
+    setup_.segment = create_shared_memory(setup_.shm_key, setup_.shmem_params, gen, &ipc::env().areas, &error);
+    if (!setup_.segment) {
+      elog::log(elog::Level::Fatal, error);
+      exit_code_ = 1;
+      return;
+    }
+    update_lock_file_shmem(ipc::env().data_dir, setup_.shm_key, gen);
+  }
+
+  void wait_for_work() {
+    std::vector<pollfd> fds;
+    fds.push_back(pollfd{ipc::self_pipe_read_fd(), POLLIN, 0});
+    // In PM_WAIT_DEAD_END and later nothing is accepted: clients wait in
+    // the listen backlog, as with PostgreSQL.
+    const bool accepting = admit_connection(ctx_) != ConnAdmission::NotAccepted;
+    if (accepting)
+      for (auto& l : setup_.listeners) fds.push_back(pollfd{l.fd.get(), POLLIN, 0});
+    int timeout_ms = 1000;
+    if (abort_deadline_) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*abort_deadline_ - Clock::now()).count();
+      timeout_ms = static_cast<int>(std::max<long>(0, std::min<long>(left, timeout_ms)));
+    }
+    int rc = ::poll(fds.data(), fds.size(), timeout_ms);
+    if (rc <= 0) return;
+    if (fds[0].revents) ipc::drain_self_pipe();
+    for (std::size_t i = 1; i < fds.size(); ++i)
+      if (fds[i].revents & POLLIN) accept_on(setup_.listeners[i - 1]);
+  }
+
+  void accept_on(const ListenSocket& l) {
+    for (int i = 0; i < 64; ++i) {  // drain the backlog a bit, then look at signals again
+      Accepted a;
+      if (!accept_connection(l, &a)) return;
+      start_connection(std::move(a));
+    }
+  }
+
+  void start_connection(Accepted a) {
+    backend::ConnectionStart cs;
+    cs.sock_fd = a.fd.get();
+    cs.is_unix = a.is_unix;
+    cs.remote_host = a.remote_host;
+    cs.remote_port = a.remote_port;
+    ConnAdmission adm = admit_connection(ctx_);
+    cs.admission = to_backend_admission(adm);
+    std::optional<ChildSlot> slot;
+    if (adm == ConnAdmission::Ok) {
+      slot = children_.take_slot();
+      if (!slot) cs.admission = backend::Admission::TooMany;
+    }
+    if (slot) shmem::mark_slot_assigned(pm(), *slot);
+    Pid pid = launch_connection(cs, slot.value_or(ChildSlot{}), &setup_.listeners);
+    if (!pid.valid()) {
+      elog::log(elog::Level::Log, std::string("could not fork new process for connection: ") + std::strerror(errno));
+      if (slot) {
+        (void)shmem::release_slot(pm(), *slot);
+        children_.free_slot(*slot);
+      }
+      return;
+    }
+    children_.add(Child{pid, slot ? ChildKind::Backend : ChildKind::DeadEnd, slot.value_or(ChildSlot{})});
+  }
+
+  void handle_signals() {
+    if (ipc::take(ipc::Sig::Chld)) reap_children();
+    if (ipc::take(ipc::Sig::Hup)) reload();
+    if (ipc::take(ipc::Sig::Usr1)) check_pm_signals();
+    // The most drastic request wins; weaker ones after it are ignored by the machine.
+    if (ipc::take(ipc::Sig::Quit)) dispatch(EvShutdownRequest{ShutdownMode::Immediate});
+    if (ipc::take(ipc::Sig::Int)) dispatch(EvShutdownRequest{ShutdownMode::Fast});
+    if (ipc::take(ipc::Sig::Term)) dispatch(EvShutdownRequest{ShutdownMode::Smart});
+  }
+
+  void reap_children() {
+    for (;;) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid <= 0) return;
+      auto child = children_.remove(Pid{pid});
+      if (!child) continue;
+      ChildKind kind = children_.effective_kind(*child, pm());
+      bool clean = true;
+      if (child->slot.valid()) clean = shmem::release_slot(pm(), child->slot);
+      ExitStatus st = WIFSIGNALED(status) ? ExitStatus::killed(WTERMSIG(status))
+                                          : ExitStatus::exited(WEXITSTATUS(status));
+      if (elog::enabled(elog::Level::Debug2))
+        elog::log(elog::Level::Debug2, std::string(child_kind_log_name(kind)) + " (PID " + std::to_string(pid) +
+                                           ") exited with exit code " + std::to_string(st.code));
+      dispatch(EvChildExit{kind, pid, st, clean});
+      if (exit_code_) return;
+    }
+  }
+
+  void reload() {
+    auto& e = ipc::env();
+    if (ctx_.shutdown > ShutdownMode::Smart) return;  // as PostgreSQL: no reloads once stopping fast
+    elog::log(elog::Level::Log, "received SIGHUP, reloading configuration files");
+    for (auto& m : e.config.reload()) {
+      if (m.hint.empty()) elog::log(m.level, m.message);
+      else elog::log_detail(m.level, m.message, m.hint);
+    }
+    e.settings = e.config.settings();
+    elog::set_min_level(e.settings.log_min_messages);
+    ctx_.restart_after_crash = e.settings.restart_after_crash;
+    children_.for_each_target(kTargetAll & ~kTargetDeadEnds, pm(),
+                              [](const Child& c) { ::kill(c.pid.get(), SIGHUP); });
+  }
+
+  void check_pm_signals() {
+    using shmem::PmSignalReason;
+    if (shmem::check_postmaster_signal(pm(), PmSignalReason::RecoveryStarted))
+      dispatch(EvPmSignal{PmSignal::RecoveryStarted});
+    if (shmem::check_postmaster_signal(pm(), PmSignalReason::BeginHotStandby))
+      dispatch(EvPmSignal{PmSignal::BeginHotStandby});
+    if (shmem::check_postmaster_signal(pm(), PmSignalReason::StartWalReceiver))
+      dispatch(EvPmSignal{PmSignal::StartWalReceiver});
+    if (shmem::check_postmaster_signal(pm(), PmSignalReason::AdvanceStateMachine))
+      dispatch(EvPmSignal{PmSignal::AdvanceStateMachine});
+  }
+
+  ServerSetup& setup_;
+  ChildTable children_;
+  PmContext ctx_;
+  std::optional<Clock::time_point> abort_deadline_;
+  std::optional<int> exit_code_;
+  std::uint64_t generation_ = 1;
+};
+
+}  // namespace
+
+int run_server_loop(ServerSetup& setup) {
+  Server server(setup);
+  return server.run();
+}
+
+}  // namespace pmemu::postmaster

@@ -1,0 +1,104 @@
+// One pmemu server for one test: its own temp directory, free port, log,
+// and the guarantee that nothing of it survives the test.
+//
+// Layout: base_dir() = mkdtemp("/tmp/pmemu-it-XXXXXX") holds data/ (the data
+// directory), log (the server log from `pmctl start -l`) and the Unix
+// socket. The destructor SIGKILLs every process group a postmaster of this
+// cluster ever led (pmctl start makes the postmaster a session leader and
+// children stay in its group), waits until they are gone, removes the
+// shared-memory files named with the key from postmaster.pid, and removes
+// base_dir() unless PMEMU_KEEP_TMP is set. It runs even when an assertion
+// ended the test early.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/strong_id.h"
+#include "tests/integration/harness/command.h"
+#include "tests/integration/harness/pg_conn.h"
+#include "tests/integration/harness/wait.h"
+
+namespace pmemu::integration {
+
+enum class Via { kTcp, kUnixSocket };
+
+class Cluster {
+ public:
+  explicit Cluster(std::string name = "node");
+  ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  [[nodiscard]] const std::filesystem::path& base_dir() const { return base_; }
+  [[nodiscard]] std::filesystem::path data_dir() const { return base_ / "data"; }
+  [[nodiscard]] std::filesystem::path log_path() const { return base_ / "log"; }
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] const std::string& user() const { return user_; }
+
+  // pmctl init with port, listen_addresses, socket dir, fsync=off, then
+  // `settings` ("name=value"). REQUIREs success.
+  void init(const std::vector<std::string>& settings = {});
+  // pmctl start -D -l -w -t 30 (plus `extra`); REQUIREs success.
+  void start(const std::vector<std::string>& extra = {});
+  // The same without the assertion, for starts that are meant to fail.
+  CmdResult try_start(const std::vector<std::string>& extra = {});
+  CmdResult stop(std::string_view mode = "fast", bool wait = true);
+  CmdResult pmctl(std::vector<std::string> args, std::chrono::milliseconds timeout = std::chrono::seconds(90));
+  void append_conf(std::string_view line);
+
+  // Line 1 of postmaster.pid (Pid{} if absent); remembers the postmaster
+  // so the destructor can kill its process group.
+  Pid postmaster_pid();
+  [[nodiscard]] std::vector<std::string> pid_file_lines() const;
+  void kill9_postmaster();
+  // Waits until the postmaster that wrote postmaster.pid has exited.
+  void wait_postmaster_gone(std::chrono::milliseconds timeout);
+
+  [[nodiscard]] std::vector<Pid> child_pids();  // live children of the postmaster
+  // Processes of this cluster (its process groups) whose title contains substring.
+  [[nodiscard]] std::vector<Pid> pids_by_title(std::string_view substring);
+
+  // psql -X -A -t -h <host> -p N -U user -d postgres -v ON_ERROR_STOP=1
+  // -v VERBOSITY=verbose -c sql (VERBOSITY puts SQLSTATEs in stderr).
+  CmdResult psql(std::string_view sql, Via via = Via::kTcp);
+  [[nodiscard]] std::string conninfo(Via via = Via::kTcp) const;
+  PgConn connect(Via via = Via::kTcp);
+  // connect() that REQUIREs success.
+  PgConn session(Via via = Via::kTcp);
+
+  [[nodiscard]] std::string log() const;
+  [[nodiscard]] size_t log_size() const;
+  [[nodiscard]] size_t count_in_log(std::string_view substring, size_t from = 0) const;
+  // Waits until the log (from byte offset `from`) contains substring / matches regex.
+  void wait_for_log(std::string_view substring, std::chrono::milliseconds timeout, size_t from = 0);
+  void wait_for_log_regex(const std::string& regex, std::chrono::milliseconds timeout, size_t from = 0);
+  // Waits until `substring` occurs at least `n` times in the log.
+  void wait_for_log_count(std::string_view substring, size_t n, std::chrono::milliseconds timeout);
+
+ private:
+  void remember_postmaster(Pid pid);
+  // Records the process groups of the postmaster's children too, in case a
+  // child leaves the postmaster's group (PostgreSQL's children call setsid).
+  void remember_children();
+  void kill_everything();
+
+  std::string name_;
+  std::filesystem::path base_;
+  int port_ = 0;
+  std::string user_;
+  std::set<pid_t> groups_;    // process groups led by our postmasters
+  std::set<std::string> shm_keys_;
+};
+
+// Path of a binary under test: $PMEMU_PMCTL / $PMEMU_POSTMASTER, else
+// $PMEMU_BIN/<name>, else ./<name>.
+[[nodiscard]] std::string binary_path(const std::string& name);
+[[nodiscard]] int free_tcp_port();
+[[nodiscard]] std::string read_text(const std::filesystem::path& p);
+
+}  // namespace pmemu::integration

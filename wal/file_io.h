@@ -1,0 +1,53 @@
+// Small POSIX helpers shared by the WAL writer, reader and pg_control: whole
+// reads and writes that retry on EINTR and short transfers, and the
+// write-temp-fsync-rename dance for files that must never be seen half
+// written. Every fd is opened O_CLOEXEC so an exec'd helper never inherits it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "wal/result.h"
+
+namespace pmemu::wal {
+
+// An owned file descriptor; closes on destruction.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd();
+  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
+  UniqueFd& operator=(UniqueFd&& o) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+
+  [[nodiscard]] int get() const { return fd_; }
+  [[nodiscard]] bool valid() const { return fd_ >= 0; }
+  int release() { int f = fd_; fd_ = -1; return f; }
+
+ private:
+  int fd_ = -1;
+};
+
+// "could not <what> file \"<path>\": <strerror(errno)>", PostgreSQL's wording.
+[[nodiscard]] std::string io_error(const char* what, const std::string& path);
+
+// Reads up to out.size() bytes at `offset`; returns how many (short only at
+// end of file) or an error.
+[[nodiscard]] Result<std::size_t> pread_full(int fd, std::span<std::byte> out, std::uint64_t offset,
+                                             const std::string& path);
+[[nodiscard]] Status pwrite_full(int fd, std::span<const std::byte> data, std::uint64_t offset,
+                                 const std::string& path);
+[[nodiscard]] Status fsync_path(const std::string& path, bool is_dir);
+
+// Creates `dir/final_name` holding `size` bytes: `prefix` followed by zeros,
+// written to `dir/tmp_name`, fsynced, renamed over final_name, directory
+// fsynced. A crash leaves either the old file or the whole new one.
+[[nodiscard]] Status write_file_atomically(const std::string& dir, const std::string& tmp_name,
+                                           const std::string& final_name, std::span<const std::byte> prefix,
+                                           std::uint64_t size);
+
+}  // namespace pmemu::wal
