@@ -212,11 +212,13 @@ void on_startup_exit(Builder& b, const EvChildExit& ev, const ChildCounts& ch) {
     return;
   }
   b.c.startup_status = StartupStatus::NotRunning;
-  if (b.c.fatal_error || !in(b.c.state, {PmState::Startup, PmState::Recovery, PmState::HotStandby})) {
+  if (!in(b.c.state, {PmState::Startup, PmState::Recovery, PmState::HotStandby})) {
     // A startup process that finished while a crash cycle was already under
     // way changes nothing: everything is being stopped.
     return;
   }
+  // Success ends a crash cycle even when no redo was needed (then
+  // RECOVERY_STARTED never came), as PostgreSQL's reaper clears FatalError.
   b.c.fatal_error = false;
   b.c.abort_timer_running = false;
   b.c.conns_allowed = true;

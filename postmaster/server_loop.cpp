@@ -63,6 +63,7 @@ class Server {
   void dispatch(const PmEvent& ev) {
     Step st = step(ctx_, ev, children_.counts(pm()));
     ctx_ = st.ctx;
+    if (!ctx_.abort_timer_running) abort_deadline_.reset();
     for (auto& a : st.actions) {
       if (exit_code_) break;
       perform(a);

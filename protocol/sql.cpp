@@ -609,7 +609,14 @@ Result<std::vector<ParsedStatement>> parse_query(std::string_view query) {
       StatementParser p(stmt_tokens, text);
       auto st = p.parse();
       if (p.syntax_error()) return std::move(*p.syntax_error());
-      if (!st) st = Rejected{std::move(*p.rejection())};
+      if (!st) {
+        PgError why = std::move(*p.rejection());
+        // SPEC 6: anything but the kv statements is 42601 or 0A000 with the
+        // statement's text; PostgreSQL's own reason stays as the detail.
+        if (why.sqlstate == sqlstate::kUndefinedTable)
+          why = PgError::statement_not_supported(text).with_detail(why.message + "; the only table is kv.");
+        st = Rejected{std::move(why)};
+      }
       out.push_back(ParsedStatement{std::move(*st), std::string(text)});
     }
     begin = i + 1;

@@ -15,6 +15,7 @@ RedoResult replay(const std::string& pg_wal_dir, std::uint32_t seg_size, const w
     auto next = reader.next();
     if (auto* end = std::get_if<wal::WalEnd>(&next)) {
       r.end_reason = wal::describe_end(*end);
+      r.end_reason_short = end->reason;
       r.end = end->at;
       break;
     }

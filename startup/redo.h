@@ -17,7 +17,8 @@ struct RedoResult {
   Lsn end;              // where the next record goes
   Lsn last_record;      // start of the last valid record (the next one's prev-link)
   std::size_t records_applied = 0;  // records after the checkpoint record that changed or could change rows
-  std::string end_reason;           // why reading stopped, PostgreSQL-style
+  std::string end_reason;           // why reading stopped, with the position ("invalid record at X/X: ...")
+  std::string end_reason_short;     // just the reason, as PostgreSQL logs it at the end of redo
   std::string error;                // non-empty: recovery cannot continue
 };
 

@@ -122,7 +122,7 @@ void startup_main() {
   }
   if (!redo.error.empty()) fail(redo.error);
   if (!clean) {
-    elog::log(Level::Log, redo.end_reason);
+    elog::log(Level::Log, redo.end_reason_short);
     if (redo.records_applied > 0)
       elog::log(Level::Log, "redo done at " + redo.last_record.str());
     else

@@ -92,6 +92,25 @@ TEST_CASE("startup success relaunches a missing checkpointer") {
   CHECK(launched(st, ChildKind::Checkpointer));
 }
 
+TEST_CASE("startup success ends a crash cycle even without redo") {
+  auto c = ctx_in(PmState::Startup);
+  c.fatal_error = true;  // reinitialised after a crash; RECOVERY_STARTED never came
+  c.startup_status = StartupStatus::Running;
+  auto st = step(c, exit_of(ChildKind::Startup, ExitStatus::exited(0)), running());
+  CHECK(st.ctx.state == PmState::Run);
+  CHECK_FALSE(st.ctx.fatal_error);
+  CHECK(admit_connection(st.ctx) == ConnAdmission::Ok);
+}
+
+TEST_CASE("a startup process exiting 0 in the middle of a crash cycle changes nothing") {
+  auto c = ctx_in(PmState::WaitBackends);
+  c.fatal_error = true;
+  c.startup_status = StartupStatus::Signaled;
+  auto st = step(c, exit_of(ChildKind::Startup, ExitStatus::exited(0)), running());
+  CHECK(st.ctx.state == PmState::WaitBackends);
+  CHECK(st.ctx.fatal_error);
+}
+
 TEST_CASE("startup failure exit during PM_STARTUP aborts start-up") {
   auto c = ctx_in(PmState::Startup);
   c.startup_status = StartupStatus::Running;
