@@ -107,12 +107,7 @@ void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::Start
   if (!cs.is_unix) ::getpeername(io.fd(), reinterpret_cast<sockaddr*>(&req.remote), &len);
   req.user = std::string(sm.user());
   req.database = std::string(sm.database());
-  auto loaded = config::HbaFile::load(e.data_dir + "/pg_hba.conf");
-  if (auto* err = std::get_if<config::HbaError>(&loaded)) {
-    elog::log(elog::Level::Log, err->message + " (" + err->context + ")");
-    fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, "could not load pg_hba.conf"));
-  }
-  const auto* line = std::get<config::HbaFile>(loaded).match(req);
+  const auto* line = e.hba->match(req);
   if (!line) fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_no_entry_message(req)));
   switch (line->method) {
     case config::AuthMethod::Trust: break;
@@ -123,9 +118,7 @@ void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::Start
                                     "authentication method \"" + std::string(config::auth_method_name(line->method)) +
                                         "\" is not supported by this server yet"));
   }
-  auto roles = config::RoleCatalog::load(e.data_dir + "/global/pg_authid");
-  auto* catalog = std::get_if<config::RoleCatalog>(&roles);
-  if (!catalog || !catalog->find(sm.user()))
+  if (!e.roles->find(sm.user()))
     fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
                                   "role \"" + std::string(sm.user()) + "\" does not exist"));
 }

@@ -9,6 +9,17 @@ ProcessEnv& env() {
   return e;
 }
 
+std::string load_auth_files() {
+  auto& e = env();
+  auto hba = config::HbaFile::load(e.data_dir + "/pg_hba.conf");
+  if (auto* err = std::get_if<config::HbaError>(&hba)) return err->message + " (" + err->context + ")";
+  auto roles = config::RoleCatalog::load(e.data_dir + "/" + std::string(config::kRolesFile));
+  if (auto* err = std::get_if<std::string>(&roles)) return *err;
+  e.hba = std::move(std::get<config::HbaFile>(hba));
+  e.roles = std::move(std::get<config::RoleCatalog>(roles));
+  return {};
+}
+
 shmem::ProcSlot* my_proc_slot() {
   auto& e = env();
   if (!e.areas.procs) return nullptr;

@@ -8,10 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/strong_id.h"
 #include "config/config.h"
+#include "config/hba.h"
+#include "config/roles.h"
 
 namespace pmemu::shmem {
 struct SegmentHeader;
@@ -53,7 +56,15 @@ struct ProcessEnv {
   ChildSlot my_slot;        // invalid in the postmaster and dead-end children
   std::uint32_t wal_segment_size = 0;
   std::uint64_t system_identifier = 0;
+  // Loaded by the postmaster at start and on SIGHUP (as PostgreSQL loads
+  // pg_hba.conf); connection children inherit them through fork.
+  std::optional<config::HbaFile> hba;
+  std::optional<config::RoleCatalog> roles;
 };
+
+// (Re)loads pg_hba.conf and the role catalogue into env(). Returns "" or the
+// reason; on failure the previous contents stay in force.
+[[nodiscard]] std::string load_auth_files();
 
 // The one instance of this process.
 ProcessEnv& env();

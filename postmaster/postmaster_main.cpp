@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
   elog::set_min_level(e.settings.log_min_messages);
 
   std::string error, hint;
+  if (auto err = pmemu::ipc::load_auth_files(); !err.empty()) fatal("could not load authentication files: " + err);
   if (!pm::create_lock_file(data_dir, &error, &hint)) fatal(error, hint);
 
   std::uint64_t key = pmemu::shmem::data_dir_key(data_dir, &error);

@@ -218,6 +218,8 @@ class Server {
     }
     e.settings = e.config.settings();
     elog::set_min_level(e.settings.log_min_messages);
+    if (auto err = ipc::load_auth_files(); !err.empty())
+      elog::log(elog::Level::Log, err + "; pg_hba.conf and roles were not reloaded");
     ctx_.restart_after_crash = e.settings.restart_after_crash;
     children_.for_each_target(kTargetAll & ~kTargetDeadEnds, pm(),
                               [](const Child& c) { ::kill(c.pid.get(), SIGHUP); });
