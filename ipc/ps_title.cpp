@@ -45,8 +45,14 @@ void set_ps_title(const std::string& title) {
     std::memcpy(g_area, full.data(), n);
     std::memset(g_area + n, 0, g_area_len - n);
   }
+  // The short name in /proc/PID/comm costs a system call; a session sets its
+  // title twice per query, so only call when those 15 characters change.
+  static std::string last_comm;
   std::string comm = title.substr(0, 15);
-  ::prctl(PR_SET_NAME, comm.c_str());
+  if (comm != last_comm) {
+    ::prctl(PR_SET_NAME, comm.c_str());
+    last_comm = comm;
+  }
 }
 
 }  // namespace pmemu::ipc
