@@ -119,11 +119,8 @@ std::uint32_t KvTable::find(std::string_view k, std::uint32_t hash) const {
 
 void KvTable::reset() {
   std::fill_n(buckets(), nbuckets_, kNone);
-  Entry* es = entries();
-  for (std::uint32_t i = 0; i < nslots_; ++i) {
-    es[i] = Entry{kNoBlock, 0, i + 1 < nslots_ ? i + 1 : kNone, 0, 0, 0};
-  }
-  free_slot_ = 0;
+  free_slot_ = kNone;
+  fresh_slot_ = 0;
   heap_top_ = 0;
   live_bytes_ = 0;
   count_ = 0;
@@ -245,7 +242,7 @@ bool KvTable::Locked::can_put(std::string_view k, std::size_t vlen) const {
   const std::uint32_t i = table_.find(k, hash_key(k));
   if (i != kNone) {
     room += table_.block(table_.entries()[i].block_off)->size;
-  } else if (table_.free_slot_ == kNone) {
+  } else if (table_.free_slot_ == kNone && table_.fresh_slot_ == table_.nslots_) {
     return false;
   }
   return need <= room;
@@ -270,8 +267,13 @@ void KvTable::Locked::put(std::string_view k, std::string_view v, Lsn lsn) {
   if (i != kNone) {
     table_.free_block(es[i].block_off);
   } else {
-    i = table_.free_slot_;
-    table_.free_slot_ = es[i].next;
+    if (table_.free_slot_ != kNone) {
+      i = table_.free_slot_;
+      table_.free_slot_ = es[i].next;
+    } else {
+      i = table_.fresh_slot_++;
+      es[i] = Entry{kNoBlock, 0, kNone, 0, 0, 0};
+    }
     std::uint32_t& head = table_.buckets()[table_.bucket_of(hash)];
     es[i].next = head;
     head = i;
@@ -346,7 +348,8 @@ std::optional<std::string> KvTable::Locked::check_invariants_for_test() const {
     if (i >= t.nslots_ || ++free_slots > t.nslots_) return "broken free list";
     if (es[i].block_off != kNoBlock) return "free slot owns a block";
   }
-  if (free_slots + t.count_ != t.nslots_) return "slots leaked";
+  if (t.fresh_slot_ > t.nslots_) return "fresh slot mark beyond the table";
+  if (free_slots + t.count_ + (t.nslots_ - t.fresh_slot_) != t.nslots_) return "slots leaked";
   return std::nullopt;
 }
 

@@ -172,7 +172,12 @@ class KvTable {
   std::uint64_t heap_top_;    // first unused heap byte
   std::uint64_t live_bytes_;  // sum of live block sizes (<= heap_top_)
   std::uint64_t count_;       // rows
-  std::uint32_t free_slot_;   // head of the free Entry list, kNone if full
+  std::uint32_t free_slot_;   // head of the list of freed Entries, kNone if empty
+  // Entries at index >= fresh_slot_ were never used and are not on the free
+  // list: the segment is zero-filled by the kernel, so a new table writes
+  // nothing per slot (a 256MB table would otherwise fault in ~64MB at every
+  // start and crash restart).
+  std::uint32_t fresh_slot_;
 };
 
 }  // namespace pmemu::kv
