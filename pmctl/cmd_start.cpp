@@ -17,7 +17,7 @@
 #include "pmctl/pidfile_read.h"
 #include "pmctl/poll_wait.h"
 #include "pmctl/postmaster_opts.h"
-#include "pmctl/proc_alive.h"
+#include "common/proc_alive.h"
 #include "pmctl/report.h"
 #include "pmctl/split_options.h"
 

@@ -8,7 +8,7 @@
 #include "pmctl/file_util.h"
 #include "pmctl/pidfile_read.h"
 #include "pmctl/postmaster_opts.h"
-#include "pmctl/proc_alive.h"
+#include "common/proc_alive.h"
 #include "pmctl/report.h"
 
 namespace pmemu::pmctl {

@@ -11,7 +11,7 @@
 #include "pmctl/commands.h"
 #include "pmctl/pidfile_read.h"
 #include "pmctl/poll_wait.h"
-#include "pmctl/proc_alive.h"
+#include "common/proc_alive.h"
 #include "pmctl/report.h"
 
 namespace pmemu::pmctl {

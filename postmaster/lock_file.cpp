@@ -1,5 +1,7 @@
 #include "postmaster/lock_file.h"
 
+#include "common/proc_alive.h"
+
 #include <cerrno>
 #include <cinttypes>
 #include <csignal>
@@ -44,18 +46,6 @@ void replace_line(const std::string& dir, std::size_t line_no, const std::string
 
 }  // namespace
 
-bool process_alive(int pid) {
-  if (pid <= 0) return false;
-  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  if (!in) return false;
-  std::string stat;
-  std::getline(in, stat);
-  auto close = stat.rfind(')');
-  if (close == std::string::npos || close + 2 >= stat.size()) return true;
-  return stat[close + 2] != 'Z' && stat[close + 2] != 'X';
-}
-
 bool create_lock_file(const std::string& data_dir, std::string* error, std::string* hint) {
   const std::string path = path_of(data_dir);
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -73,7 +63,7 @@ bool create_lock_file(const std::string& data_dir, std::string* error, std::stri
     }
     auto lines = read_lines(path);
     int other = lines.empty() ? 0 : std::atoi(lines[0].c_str());
-    if (other != 0 && other != ::getpid() && other != ::getppid() && process_alive(other)) {
+    if (other != 0 && other != ::getpid() && other != ::getppid() && process_alive(Pid{other})) {
       *error = "lock file \"postmaster.pid\" already exists";
       *hint = "Is another postmaster (PID " + std::to_string(other) + ") running in data directory \"" +
               data_dir + "\"?";

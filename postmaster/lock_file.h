@@ -23,10 +23,6 @@ struct LockFileInfo {
   std::uint64_t shm_generation = 0;
 };
 
-// A process counts as alive unless it is gone or a zombie (/proc/PID/stat
-// state Z): on these machines PID 1 reaps orphans only every few seconds.
-[[nodiscard]] bool process_alive(int pid);
-
 // Creates DATA_DIR/postmaster.pid exclusively, taking over a stale one whose
 // postmaster is gone. On refusal returns false with PostgreSQL's message and
 // hint.

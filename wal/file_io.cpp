@@ -9,17 +9,6 @@
 
 namespace pmemu::wal {
 
-UniqueFd::~UniqueFd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = o.release();
-  }
-  return *this;
-}
 
 std::string io_error(const char* what, const std::string& path) {
   return std::string("could not ") + what + " file \"" + path + "\": " + std::strerror(errno);

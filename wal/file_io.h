@@ -9,28 +9,12 @@
 #include <span>
 #include <string>
 
+#include "common/unique_fd.h"
 #include "wal/result.h"
 
 namespace pmemu::wal {
 
-// An owned file descriptor; closes on destruction.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd();
-  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
-  UniqueFd& operator=(UniqueFd&& o) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-
-  [[nodiscard]] int get() const { return fd_; }
-  [[nodiscard]] bool valid() const { return fd_ >= 0; }
-  int release() { int f = fd_; fd_ = -1; return f; }
-
- private:
-  int fd_ = -1;
-};
+using UniqueFd = pmemu::UniqueFd;
 
 // "could not <what> file \"<path>\": <strerror(errno)>", PostgreSQL's wording.
 [[nodiscard]] std::string io_error(const char* what, const std::string& path);

@@ -10,7 +10,7 @@
 #include "pmctl/cluster_dir.h"
 #include "pmctl/file_util.h"
 #include "pmctl/pidfile_read.h"
-#include "pmctl/proc_alive.h"
+#include "common/proc_alive.h"
 
 using namespace pmemu;
 using namespace pmemu::pmctl;

@@ -10,7 +10,7 @@
 
 #include "common/strong_id.h"
 
-namespace pmemu::pmctl {
+namespace pmemu {
 
 // The one-letter state from the text of /proc/PID/stat. The command name in
 // parentheses may itself contain ") ", so the state is found after the LAST
@@ -21,4 +21,4 @@ namespace pmemu::pmctl {
 // (EPERM) still exists.
 [[nodiscard]] bool process_alive(Pid pid);
 
-}  // namespace pmemu::pmctl
+}  // namespace pmemu

@@ -1,4 +1,4 @@
-#include "pmctl/proc_alive.h"
+#include "common/proc_alive.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <string>
 
-namespace pmemu::pmctl {
+namespace pmemu {
 
 std::optional<char> parse_proc_stat_state(std::string_view stat_text) {
   auto close = stat_text.rfind(')');
@@ -34,4 +34,4 @@ bool process_alive(Pid pid) {
   return !(state && (*state == 'Z' || *state == 'X'));
 }
 
-}  // namespace pmemu::pmctl
+}  // namespace pmemu
