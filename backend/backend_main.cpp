@@ -22,6 +22,7 @@
 #include "protocol/sql.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
+#include "startup/recovery_shmem.h"
 
 namespace pmemu::backend {
 namespace {
@@ -128,13 +129,14 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
   auto& e = ipc::env();
   protocol::auth_ok(out);
   std::string client_encoding = "UTF8";
+  const bool standby = e.areas.recovery->in_recovery.load() != 0;
   if (auto ce = sm.param("client_encoding"); ce && (*ce == "SQL_ASCII" || *ce == "sql_ascii")) client_encoding = "SQL_ASCII";
   const std::pair<const char*, std::string> params[] = {
       {"application_name", e.settings.application_name},
       {"client_encoding", client_encoding},
       {"DateStyle", "ISO, MDY"},
-      {"default_transaction_read_only", "off"},
-      {"in_hot_standby", "off"},
+      {"default_transaction_read_only", standby ? "on" : "off"},
+      {"in_hot_standby", standby ? "on" : "off"},
       {"integer_datetimes", "on"},
       {"IntervalStyle", "postgres"},
       {"is_superuser", "on"},

@@ -12,6 +12,8 @@
 #include "ipc/wait.h"
 #include "kv/kv_table.h"
 #include "protocol/backend_messages.h"
+#include "startup/recovery_shmem.h"
+#include "walreceiver/walrcv_data.h"
 #include "wal/record.h"
 
 namespace pmemu::backend {
@@ -36,6 +38,20 @@ PgError table_full() {
                                                  bytes_setting(ipc::env().settings.kv_table_size_bytes) +
                                                  ") is full")
       .with_hint("Delete rows, or raise kv_table_size in postgresql.conf and restart the server.");
+}
+
+bool in_recovery() { return ipc::env().areas.recovery->in_recovery.load(std::memory_order_acquire) != 0; }
+
+// Writes on a standby are refused as PostgreSQL refuses them in a read-only transaction.
+std::optional<PgError> refuse_write_in_recovery(const char* command) {
+  if (!in_recovery()) return std::nullopt;
+  return PgError::error(sqlstate::kReadOnlySqlTransaction,
+                        std::string("cannot execute ") + command + " in a read-only transaction");
+}
+
+PgError recovery_in_progress() {
+  return PgError::error("55000", "recovery is in progress")
+      .with_hint("WAL control functions cannot be executed during recovery.");
 }
 
 }  // namespace
@@ -76,6 +92,7 @@ std::optional<PgError> Executor::check_sizes(const std::string& k, const std::st
 }
 
 std::optional<PgError> Executor::insert(const sql::Insert& s) {
+  if (auto err = refuse_write_in_recovery("INSERT")) return err;
   if (auto err = check_sizes(s.k, s.v)) return err;
   auto& e = ipc::env();
   Lsn end;
@@ -100,6 +117,7 @@ std::optional<PgError> Executor::insert(const sql::Insert& s) {
 }
 
 std::optional<PgError> Executor::update(const sql::Update& s) {
+  if (auto err = refuse_write_in_recovery("UPDATE")) return err;
   if (auto err = check_sizes(s.k, s.v)) return err;
   auto& e = ipc::env();
   Lsn end;
@@ -119,6 +137,7 @@ std::optional<PgError> Executor::update(const sql::Update& s) {
 }
 
 std::optional<PgError> Executor::erase(const sql::Delete& s) {
+  if (auto err = refuse_write_in_recovery("DELETE")) return err;
   auto& e = ipc::env();
   Lsn end;
   {
@@ -193,6 +212,10 @@ std::optional<PgError> Executor::select_const(const sql::SelectConst& s) {
 }
 
 std::optional<PgError> Executor::checkpoint() {
+  // PostgreSQL makes a restartpoint here; this server has none yet.
+  if (in_recovery())
+    return PgError::error(sqlstate::kFeatureNotSupported, "CHECKPOINT during recovery is not supported")
+        .with_detail("Restartpoints are not implemented; the standby restarts from its last checkpoint.");
   auto& shm = *ipc::env().areas.checkpointer;
   const std::uint64_t before = shm.started.load();
   const std::uint64_t failed_before = shm.failed.load();
@@ -270,15 +293,29 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
     return std::nullopt;
   };
   switch (s.function) {
-    case sql::Function::kPgCurrentWalLsn: return one(kPgLsnType, xlog().insert_position().str());
-    case sql::Function::kPgCurrentWalFlushLsn: return one(kPgLsnType, xlog().flushed().str());
-    case sql::Function::kPgLastWalReceiveLsn:
-    case sql::Function::kPgLastWalReplayLsn: return one(kPgLsnType, std::nullopt);  // not a standby
-    case sql::Function::kPgIsInRecovery: return one(protocol::kBoolType, std::string("f"));
+    case sql::Function::kPgCurrentWalLsn:
+      if (in_recovery()) return recovery_in_progress();
+      return one(kPgLsnType, xlog().insert_position().str());
+    case sql::Function::kPgCurrentWalFlushLsn:
+      if (in_recovery()) return recovery_in_progress();
+      return one(kPgLsnType, xlog().flushed().str());
+    case sql::Function::kPgLastWalReceiveLsn: {
+      // NULL unless this server has streamed WAL (a standby, or one promoted from it).
+      Lsn v{ipc::env().areas.walrcv->flushed_upto.load()};
+      return one(kPgLsnType, v.valid() ? std::optional<std::string>(v.str()) : std::nullopt);
+    }
+    case sql::Function::kPgLastWalReplayLsn: {
+      auto& rec = *ipc::env().areas.recovery;
+      Lsn v{rec.replayed_upto.load()};
+      const bool shown = rec.standby.load() != 0 || ipc::env().areas.walrcv->flushed_upto.load() != 0;
+      return one(kPgLsnType, shown && v.valid() ? std::optional<std::string>(v.str()) : std::nullopt);
+    }
+    case sql::Function::kPgIsInRecovery: return one(protocol::kBoolType, std::string(in_recovery() ? "t" : "f"));
     case sql::Function::kPgBackendPid: return one(protocol::kInt4Type, std::to_string(::getpid()));
     case sql::Function::kVersion:
       return one(protocol::kTextType, std::string("PostgreSQL 15.18 (pmemu 0.1.0) on x86_64-pc-linux-gnu"));
     case sql::Function::kPgSwitchWal: {
+      if (in_recovery()) return recovery_in_progress();
       Lsn at = xlog().switch_segment();
       xlog().flush(at);
       return one(kPgLsnType, at.str());

@@ -3,6 +3,8 @@
 #include "ipc/process_env.h"
 #include "protocol/backend_messages.h"
 #include "shmem/proc_slots.h"
+#include "wal/lsn.h"
+#include "walreceiver/walrcv_data.h"
 
 namespace pmemu::backend {
 namespace {
@@ -49,7 +51,18 @@ void write_pg_stat_wal_receiver(protocol::Buffer& out) {
                                   Col{"flushed_lsn", kPgLsn}, Col{"received_tli", protocol::kInt4Type},
                                   Col{"latest_end_lsn", kPgLsn}, Col{"sender_host", protocol::kTextType},
                                   Col{"sender_port", protocol::kInt4Type}});
-  protocol::command_complete(out, "SELECT 0");
+  auto& rcv = *ipc::env().areas.walrcv;
+  const pid_t pid = rcv.pid.load();
+  if (pid <= 0 || rcv.ready_to_display.load() == 0) {
+    protocol::command_complete(out, "SELECT 0");
+    return;
+  }
+  auto lsn = [](std::uint64_t v) { return Lsn{v}.str(); };
+  protocol::data_row(out, {std::to_string(pid), std::string("streaming"), lsn(rcv.receive_start),
+                           lsn(rcv.written_upto.load()), lsn(rcv.flushed_upto.load()),
+                           std::to_string(rcv.received_tli.load()), lsn(rcv.latest_wal_end.load()),
+                           std::string(rcv.sender_host), std::to_string(rcv.sender_port.load())});
+  protocol::command_complete(out, "SELECT 1");
 }
 
 }  // namespace pmemu::backend

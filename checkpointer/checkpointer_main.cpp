@@ -1,6 +1,7 @@
 #include "checkpointer/checkpointer_main.h"
 
 #include <chrono>
+#include <ctime>
 #include <csignal>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "ipc/wait.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
+#include "wal/control_file.h"
 
 namespace pmemu::checkpointer {
 namespace {
@@ -41,6 +43,18 @@ bool run_checkpoint(wal::Xlog& xlog, CheckpointKind kind, const char* flags) {
   if (ipc::env().settings.log_checkpoints || kind == CheckpointKind::Shutdown)
     elog::log(elog::Level::Log, describe_checkpoint(o));
   return true;
+}
+
+// A standby stopping cleanly: no restartpoint (not implemented), but
+// pg_control says "shut down in recovery" as PostgreSQL's does.
+void mark_shut_down_in_recovery() {
+  auto& e = ipc::env();
+  auto cf = wal::read_control_file(e.data_dir);
+  if (!cf.ok() || cf.value().state != wal::DbState::InArchiveRecovery) return;
+  auto c = cf.value();
+  c.state = wal::DbState::ShutDownInRecovery;
+  c.time = static_cast<std::int64_t>(std::time(nullptr));
+  (void)wal::write_control_file(e.data_dir, c);
 }
 
 [[noreturn]] void leave(int code) {
@@ -88,6 +102,8 @@ void checkpointer_main() {
       elog::log(elog::Level::Log, "shutting down");
       if (recovery_done) {
         if (!run_checkpoint(xlog, CheckpointKind::Shutdown, "shutdown immediate")) leave(1);
+      } else {
+        mark_shut_down_in_recovery();
       }
       leave(0);
     }

@@ -31,6 +31,12 @@ class KvTable;
 namespace pmemu::checkpointer {
 struct CheckpointerShmem;
 }
+namespace pmemu::walreceiver {
+struct WalRcvData;
+}
+namespace pmemu::startup {
+struct RecoveryShmem;
+}
 
 namespace pmemu::ipc {
 
@@ -42,7 +48,8 @@ struct SharedAreas {
   checkpointer::CheckpointerShmem* checkpointer = nullptr;
   kv::KvTable* kv = nullptr;
   void* walsnd = nullptr;       // room for WalSndCtl (replication issue)
-  void* walrcv = nullptr;       // room for WalRcvData (replication issue)
+  walreceiver::WalRcvData* walrcv = nullptr;
+  startup::RecoveryShmem* recovery = nullptr;
   void* imessage = nullptr;     // room for the imessage area (imessage issue)
   std::size_t imessage_size = 0;
 };

@@ -7,6 +7,8 @@
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
 #include "shmem/segment_header.h"
+#include "startup/recovery_shmem.h"
+#include "walreceiver/walrcv_data.h"
 #include "wal/xlog_ctl.h"
 
 namespace pmemu::postmaster {
@@ -14,7 +16,6 @@ namespace {
 
 constexpr std::size_t kAlign = 64;
 constexpr std::size_t kWalSndSlotBytes = 256;  // reserved per walsender
-constexpr std::size_t kWalRcvBytes = 4096;     // reserved for WalRcvData
 
 // Adds an area of `bytes` at the next aligned offset; false on overflow.
 bool add_area(std::size_t* total, std::size_t bytes, std::uint64_t* offset) {
@@ -42,7 +43,8 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
             add_area(&total, wal::XlogCtl::shmem_size(), &off.xlog) &&
             add_area(&total, checkpointer::CheckpointerShmem::shmem_size(), &off.checkpointer) &&
             add_area(&total, kv::KvTable::shmem_size(p.kv_table_bytes), &off.kv) &&
-            add_area(&total, walsnd_bytes, &off.walsnd) && add_area(&total, kWalRcvBytes, &off.walrcv) &&
+            add_area(&total, walsnd_bytes, &off.walsnd) && add_area(&total, walreceiver::WalRcvData::shmem_size(), &off.walrcv) &&
+            add_area(&total, startup::RecoveryShmem::shmem_size(), &off.recovery) &&
             add_area(&total, p.imessage_bytes, &off.imessage);
   if (!ok) {
     *error = "shared memory size overflows: reduce kv_table_size or imessage_buffer_size";
@@ -68,7 +70,8 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
   areas->checkpointer = checkpointer::CheckpointerShmem::shmem_init(base + off.checkpointer);
   areas->kv = kv::KvTable::shmem_init(base + off.kv, p.kv_table_bytes);
   areas->walsnd = base + off.walsnd;
-  areas->walrcv = base + off.walrcv;
+  areas->walrcv = walreceiver::WalRcvData::shmem_init(base + off.walrcv);
+  areas->recovery = startup::RecoveryShmem::shmem_init(base + off.recovery);
   areas->imessage = base + off.imessage;
   areas->imessage_size = off.imessage_size;
   return seg;

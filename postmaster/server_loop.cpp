@@ -235,6 +235,10 @@ class Server {
       dispatch(EvPmSignal{PmSignal::StartWalReceiver});
     if (shmem::check_postmaster_signal(pm(), PmSignalReason::AdvanceStateMachine))
       dispatch(EvPmSignal{PmSignal::AdvanceStateMachine});
+    // pmctl promote writes promote.signal and rings SIGUSR1; the startup
+    // process (if any) is told with SIGUSR2 and checks the file itself.
+    if (::access((ipc::env().data_dir + "/promote.signal").c_str(), F_OK) == 0)
+      children_.for_each_target(kTargetStartup, pm(), [](const Child& c) { ::kill(c.pid.get(), SIGUSR2); });
   }
 
   ServerSetup& setup_;

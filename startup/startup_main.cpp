@@ -1,11 +1,15 @@
-// Crash recovery: load the table image, replay WAL from pg_control's redo
-// point to the end of valid WAL, set the insert position there, write the
-// end-of-recovery checkpoint and exit 0 (the postmaster then enters PM_RUN).
+// The startup process. Crash recovery: load the table image, replay WAL from
+// pg_control's redo point to the end of valid WAL, write the end-of-recovery
+// checkpoint, exit 0 (the postmaster enters PM_RUN). Standby mode
+// (standby.signal): replay what is local, declare consistency (hot standby),
+// then replay WAL as the walreceiver flushes it, asking the postmaster for a
+// walreceiver whenever none runs, until promoted.
 #include "startup/startup_main.h"
 
 #include <chrono>
 #include <csignal>
 #include <ctime>
+#include <filesystem>
 #include <unistd.h>
 
 #include "checkpointer/checkpoint.h"
@@ -20,14 +24,19 @@
 #include "kv/kv_table.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
+#include "startup/recovery_shmem.h"
 #include "startup/redo.h"
+#include "startup/standby.h"
+#include "startup/timeline.h"
 #include "wal/control_file.h"
 #include "wal/reader.h"
+#include "wal/record.h"
 
 namespace pmemu::startup {
 namespace {
 
 using elog::Level;
+namespace fs = std::filesystem;
 
 [[noreturn]] void leave(int code) {
   auto& e = ipc::env();
@@ -39,13 +48,6 @@ using elog::Level;
 [[noreturn]] void fail(const std::string& msg) {
   elog::log(Level::Fatal, msg);
   leave(1);
-}
-
-// SIGTERM (shutdown while recovering) ends the process at the next check,
-// as PostgreSQL's HandleStartupProcInterrupts.
-void check_interrupts() {
-  if (ipc::take(ipc::Sig::Term)) leave(1);
-  if (ipc::pending(ipc::Sig::Pwr) && !ipc::postmaster_alive()) leave(1);
 }
 
 std::string format_time(std::int64_t t) {
@@ -64,14 +66,46 @@ void delay_for_test() {
   if (ms <= 0) return;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   while (std::chrono::steady_clock::now() < deadline) {
-    check_interrupts();
+    check_startup_interrupts();
     ipc::WaitSpec w;
     w.timeout_ms = 20;
     (void)ipc::wait_event(w);
   }
 }
 
+void signal_postmaster(shmem::PmSignalReason reason) {
+  auto& e = ipc::env();
+  shmem::send_postmaster_signal(*e.areas.pmsignal, e.postmaster_pid, reason);
+}
+
+// Ends recovery on a new timeline: history file, END_OF_RECOVERY record and
+// checkpoint, signal files removed. Returns the new timeline.
+TimeLineId promote(wal::Xlog& xlog, const RedoResult& redo, TimeLineId old_tli) {
+  auto& e = ipc::env();
+  const std::string pg_wal = e.data_dir + "/pg_wal";
+  const TimeLineId new_tli{std::max(newest_timeline(pg_wal).get(), old_tli.get()) + 1};
+  elog::log(Level::Log, "selected new timeline ID: " + std::to_string(new_tli.get()));
+  if (auto err = write_timeline_history(pg_wal, new_tli, old_tli, redo.end); !err.empty()) fail(err);
+  auto st = xlog.start_at(redo.end, redo.last_record, new_tli);
+  if (!st.ok()) fail(st.error);
+  wal::EndOfRecoveryPayload eor{new_tli, old_tli, static_cast<std::int64_t>(std::time(nullptr))};
+  Lsn end = xlog.insert(wal::RecordType::EndOfRecovery, wal::pack_end_of_recovery(eor));
+  xlog.flush(end);
+  elog::log(Level::Log, "archive recovery complete");
+  return new_tli;
+}
+
 }  // namespace
+
+void check_startup_interrupts() {
+  if (ipc::take(ipc::Sig::Term)) leave(1);
+  if (ipc::pending(ipc::Sig::Pwr) && !ipc::postmaster_alive()) leave(1);
+  if (ipc::take(ipc::Sig::Hup)) {
+    auto& e = ipc::env();
+    for (auto& m : e.config.reload()) (void)m;
+    e.settings = e.config.settings();
+  }
+}
 
 void startup_main() {
   using ipc::Sig;
@@ -80,31 +114,46 @@ void startup_main() {
   ipc::catch_signal(SIGTERM, Sig::Term);
   ipc::catch_signal(SIGHUP, Sig::Hup);
   ipc::catch_signal(SIGUSR1, Sig::Usr1);
+  ipc::catch_signal(SIGUSR2, Sig::Usr2);  // promote (the reason is promote.signal)
   ipc::ignore_signal(SIGINT);
   ipc::quit_exits_immediately();
   auto* slot = ipc::my_proc_slot();
   shmem::proc_slot_begin(*slot, ::getpid(), 0, "startup");
   shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
+  auto& recovery = *e.areas.recovery;
 
   auto control = wal::read_control_file(e.data_dir);
   if (!control.ok()) fail(control.error());
   wal::ControlFile cf = control.value();
-  const bool clean = cf.state == wal::DbState::ShutDown;
-  if (clean) {
+  const bool standby = fs::exists(e.data_dir + "/standby.signal");
+  const bool clean = cf.state == wal::DbState::ShutDown && !standby;
+  if (standby) {
+    recovery.standby.store(1);
+    elog::log(Level::Log, std::string(cf.state == wal::DbState::ShutDownInRecovery ? "database system was shut down in recovery at "
+                                                                                  : "database system was shut down at ") +
+                              format_time(cf.time));
+    elog::log(Level::Log, "entering standby mode");
+  } else if (clean) {
     elog::log(Level::Log, "database system was shut down at " + format_time(cf.time));
   } else {
     elog::log(Level::Log, "database system was interrupted; last known up at " + format_time(cf.time));
     elog::log(Level::Log, "database system was not properly shut down; automatic recovery in progress");
-    cf.state = wal::DbState::InCrashRecovery;
+  }
+  if (!clean) {
+    cf.state = standby ? wal::DbState::InArchiveRecovery : wal::DbState::InCrashRecovery;
     cf.time = static_cast<std::int64_t>(std::time(nullptr));
     auto st = wal::write_control_file(e.data_dir, cf);
     if (!st.ok()) fail(st.error);
   }
   delay_for_test();
-  check_interrupts();
+  check_startup_interrupts();
+  // PostgreSQL 15 announces archive recovery at once, crash recovery when redo starts.
+  if (standby) signal_postmaster(shmem::PmSignalReason::RecoveryStarted);
 
   wal::Xlog xlog(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                  [](const std::string& why) { elog::log(Level::Panic, why); });
+  wal::WalReader reader(e.data_dir + "/pg_wal", e.wal_segment_size, cf.tli);
+  reader.seek(cf.redo);
   RedoResult redo;
   {
     auto table = e.areas.kv->lock();
@@ -112,24 +161,31 @@ void startup_main() {
     if (image.status != kv::ImageStatus::kOk) fail("could not load the table image: " + image.error);
     if (image.redo < cf.redo)
       fail("table image (redo " + image.redo.str() + ") is older than the checkpoint's redo point " + cf.redo.str());
-    redo = replay(e.data_dir + "/pg_wal", e.wal_segment_size, cf, table, [&](Lsn first) {
+    redo = replay(reader, cf, table, [&](Lsn first) {
       if (!clean) {
         elog::log(Level::Log, "redo starts at " + first.str());
-        shmem::send_postmaster_signal(*e.areas.pmsignal, e.postmaster_pid, shmem::PmSignalReason::RecoveryStarted);
+        if (!standby) signal_postmaster(shmem::PmSignalReason::RecoveryStarted);
       }
-      check_interrupts();
+      check_startup_interrupts();
     });
   }
   if (!redo.error.empty()) fail(redo.error);
-  if (!clean) {
+  recovery.replayed_upto.store(redo.end.get());
+  if (!clean && !standby) {
     elog::log(Level::Log, redo.end_reason_short);
-    if (redo.records_applied > 0)
-      elog::log(Level::Log, "redo done at " + redo.last_record.str());
-    else
-      elog::log(Level::Log, "redo is not required");
+    elog::log(Level::Log, redo.records_applied > 0 ? "redo done at " + redo.last_record.str() : "redo is not required");
   }
-  auto st = xlog.start_at(redo.end, redo.last_record, cf.tli);
-  if (!st.ok()) fail(st.error);
+
+  TimeLineId tli = cf.tli;
+  if (standby) {
+    elog::log(Level::Log, "consistent recovery state reached at " + redo.end.str());
+    if (e.settings.hot_standby) signal_postmaster(shmem::PmSignalReason::BeginHotStandby);
+    follow_primary(reader, cf, redo);  // returns once promotion was asked for
+    tli = promote(xlog, redo, cf.tli);
+  } else {
+    auto st = xlog.start_at(redo.end, redo.last_record, tli);
+    if (!st.ok()) fail(st.error);
+  }
 
   if (!clean) {
     if (e.settings.log_checkpoints) elog::log(Level::Log, "checkpoint starting: end-of-recovery immediate wait");
@@ -142,6 +198,13 @@ void startup_main() {
     auto w = wal::write_control_file(e.data_dir, cf);
     if (!w.ok()) fail(w.error);
   }
+  if (standby) {
+    std::error_code ec;
+    fs::remove(e.data_dir + "/standby.signal", ec);
+    fs::remove(e.data_dir + "/promote.signal", ec);
+    recovery.standby.store(0);
+  }
+  recovery.in_recovery.store(0);
   e.areas.checkpointer->recovery_done.store(1);
   leave(0);
 }

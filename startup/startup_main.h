@@ -1,6 +1,8 @@
 #pragma once
 namespace pmemu::startup {
-// Crash recovery (and, with the replication issue, standby replay); exits 0
-// when the database is consistent and WAL may be written.
+// Crash recovery, or standby replay until promotion; exits 0 when WAL may be
+// written (the postmaster then enters PM_RUN).
 [[noreturn]] void startup_main();
+// SIGTERM ends the process (exit 1), postmaster death too; SIGHUP reloads.
+void check_startup_interrupts();
 }  // namespace pmemu::startup

@@ -1,0 +1,31 @@
+// Recovery status everyone may read (pg_is_in_recovery, pg_last_wal_replay_lsn,
+// the refusal of writes on a standby).
+//
+// Ownership: written only by the startup process; read lock-free by anyone.
+// - in_recovery: 1 from segment creation until the startup process has
+//   finished recovery (crash recovery or standby mode) and WAL may be
+//   written; then 0 for the life of the segment.
+// - standby: 1 while the server is a standby (standby.signal at start).
+// - replayed_upto: end of the last replayed record.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace pmemu::startup {
+
+struct RecoveryShmem {
+  std::atomic<std::uint32_t> in_recovery;
+  std::atomic<std::uint32_t> standby;
+  std::atomic<std::uint64_t> replayed_upto;
+
+  static std::size_t shmem_size() { return sizeof(RecoveryShmem); }
+  static RecoveryShmem* shmem_init(void* where) {
+    auto* r = static_cast<RecoveryShmem*>(where);
+    r->in_recovery.store(1);
+    return r;
+  }
+};
+
+}  // namespace pmemu::startup
