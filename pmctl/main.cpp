@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
 
   BasebackupOptions basebackup;
   auto* basebackup_cmd = app.add_subcommand(
-      "basebackup", "copy a running server over a replication connection (NOT IMPLEMENTED YET: a later issue)");
+      "basebackup", "copy a running primary over a replication connection (BASE_BACKUP)");
   basebackup_cmd->add_option("-D,--pgdata", basebackup.data_dir, "directory to write the copy to")->required();
   basebackup_cmd->add_option("-d,--dbname", basebackup.conninfo, "connection string")->required();
   basebackup_cmd->add_flag("-P,--progress", basebackup.progress, "show progress");
