@@ -22,6 +22,7 @@
 #include "protocol/sql.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
+#include "walsender/walsender_main.h"
 #include "startup/recovery_shmem.h"
 
 namespace pmemu::backend {
@@ -30,6 +31,8 @@ namespace {
 using protocol::PgError;
 namespace sqlstate = protocol::sqlstate;
 using Clock = std::chrono::steady_clock;
+// A replication=true connection: matched against hba lines for `replication`.
+using ForReplication = TaggedBool<struct ForReplicationTag>;
 
 std::string host_port(const ConnectionStart& cs) {
   if (cs.is_unix) return "[local]";
@@ -100,7 +103,8 @@ protocol::StartupDecodeValue read_startup(ClientIo& io) {
   _exit(0);
 }
 
-void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::StartupMessage& sm) {
+void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::StartupMessage& sm,
+                  ForReplication replication) {
   auto& e = ipc::env();
   config::HbaRequest req;
   req.local = cs.is_unix;
@@ -108,6 +112,7 @@ void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::Start
   if (!cs.is_unix) ::getpeername(io.fd(), reinterpret_cast<sockaddr*>(&req.remote), &len);
   req.user = std::string(sm.user());
   req.database = std::string(sm.database());
+  req.replication = static_cast<bool>(replication);
   const auto* line = e.hba->match(req);
   if (!line) fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_no_entry_message(req)));
   switch (line->method) {
@@ -124,13 +129,16 @@ void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::Start
                                   "role \"" + std::string(sm.user()) + "\" does not exist"));
 }
 
-void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::uint32_t cancel_key) {
+// A physical walsender reports SQL_ASCII encodings, as PostgreSQL 15 does.
+void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::uint32_t cancel_key,
+                        ForReplication replication) {
   auto& out = io.out();
   auto& e = ipc::env();
   protocol::auth_ok(out);
   std::string client_encoding = "UTF8";
   const bool standby = e.areas.recovery->in_recovery.load() != 0;
   if (auto ce = sm.param("client_encoding"); ce && (*ce == "SQL_ASCII" || *ce == "sql_ascii")) client_encoding = "SQL_ASCII";
+  if (replication) client_encoding = "SQL_ASCII";
   const std::pair<const char*, std::string> params[] = {
       {"application_name", e.settings.application_name},
       {"client_encoding", client_encoding},
@@ -140,7 +148,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
       {"integer_datetimes", "on"},
       {"IntervalStyle", "postgres"},
       {"is_superuser", "on"},
-      {"server_encoding", "UTF8"},
+      {"server_encoding", replication ? "SQL_ASCII" : "UTF8"},
       {"server_version", "15.18"},
       {"session_authorization", std::string(sm.user())},
       {"standard_conforming_strings", "on"},
@@ -241,13 +249,30 @@ void backend_main(const ConnectionStart& cs) {
   auto mode_or = protocol::replication_mode(sm);
   if (auto* merr = std::get_if<PgError>(&mode_or)) fatal_exit(io, *merr);
   auto mode = std::get<protocol::ReplicationMode>(mode_or);
-  if (mode != protocol::ReplicationMode::kNone)
-    fatal_exit(io, PgError::fatal(sqlstate::kFeatureNotSupported,
-                                  mode == protocol::ReplicationMode::kLogical
-                                      ? "logical replication is not offered by this server"
-                                      : "streaming replication connections are not supported by this server yet"));
+  if (mode == protocol::ReplicationMode::kLogical)
+    fatal_exit(io, PgError::fatal(sqlstate::kFeatureNotSupported, "logical replication is not offered by this server"));
 
   std::uint32_t cancel_key = std::random_device{}();
+  if (mode == protocol::ReplicationMode::kPhysical) {
+    // Walsenders take no max_connections place: max_wal_senders bounds them
+    // (checked by walsender_main before the start-up messages go out).
+    shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
+    shmem::proc_slot_begin(*ipc::my_proc_slot(), ::getpid(), static_cast<std::int32_t>(cancel_key), "walsender");
+    authenticate(io, cs, sm, ForReplication{true});
+    if (auto app = sm.param("application_name")) (void)e.config.set_session("application_name", *app);
+    e.settings = e.config.settings();
+    shmem::proc_slot_set_identity(*ipc::my_proc_slot(), cs.remote_host, e.settings.application_name,
+                                  std::string(sm.user()));
+    send_session_start(io, sm, cancel_key, ForReplication{true});
+    walsender::WalSenderStart ws;
+    ws.sock_fd = io.fd();
+    ws.user = std::string(sm.user());
+    ws.client_addr = cs.is_unix ? std::string() : cs.remote_host;
+    ws.host_port = host_port(cs);
+    ws.application_name = e.settings.application_name;
+    ws.startup_messages = std::move(io.out());
+    walsender::walsender_main(ws);
+  }
   shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
   auto* slot = ipc::my_proc_slot();
   shmem::proc_slot_begin(*slot, ::getpid(), static_cast<std::int32_t>(cancel_key), "client backend");
@@ -257,7 +282,7 @@ void backend_main(const ConnectionStart& cs) {
     fatal_exit(io, refusal(Admission::TooMany));
   }
   note_counted_as_client_backend();
-  authenticate(io, cs, sm);
+  authenticate(io, cs, sm, ForReplication{false});
 
   if (auto app = sm.param("application_name")) (void)e.config.set_session("application_name", *app);
   e.settings = e.config.settings();
@@ -265,7 +290,7 @@ void backend_main(const ConnectionStart& cs) {
   shmem::proc_slot_set_activity(*slot, "idle", "");
   const std::string title = std::string(sm.user()) + " " + std::string(sm.database()) + " " + host_port(cs);
   ipc::set_ps_title(title + " idle");
-  send_session_start(io, sm, cancel_key);
+  send_session_start(io, sm, cancel_key, ForReplication{false});
   session_loop(io, title);
 }
 

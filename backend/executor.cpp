@@ -6,10 +6,12 @@
 
 #include "backend/session_exit.h"
 #include "backend/stat_views.h"
-#include "checkpointer/checkpointer_shmem.h"
+#include "backend/sync_wait.h"
+#include "checkpointer/checkpoint_request.h"
 #include "common/elog.h"
 #include "ipc/process_env.h"
 #include "ipc/wait.h"
+#include "walsender/walsnd_ctl.h"
 #include "kv/kv_table.h"
 #include "protocol/backend_messages.h"
 #include "startup/recovery_shmem.h"
@@ -69,7 +71,12 @@ wal::Xlog& Executor::xlog() {
 }
 
 void Executor::commit(Lsn end) {
-  if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off) xlog().flush(end);
+  if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off) {
+    xlog().flush(end);
+    walsender::wake_all();  // flushed WAL is what walsenders may send
+    // A cancelled wait is only a WARNING: the row is committed locally.
+    if (auto warning = wait_for_sync_rep(end, io_)) protocol::notice_response(io_.out(), *warning);
+  }
 }
 
 // Rows a reader sees must not vanish in a crash: make everything inserted so
@@ -216,22 +223,13 @@ std::optional<PgError> Executor::checkpoint() {
   if (in_recovery())
     return PgError::error(sqlstate::kFeatureNotSupported, "CHECKPOINT during recovery is not supported")
         .with_detail("Restartpoints are not implemented; the standby restarts from its last checkpoint.");
-  auto& shm = *ipc::env().areas.checkpointer;
-  const std::uint64_t before = shm.started.load();
-  const std::uint64_t failed_before = shm.failed.load();
-  shm.requests.fetch_add(1);
-  pid_t pid = shm.checkpointer_pid.load();
-  if (pid <= 0)
-    return PgError::error(sqlstate::kInternalError, "checkpoint request failed")
-        .with_hint("Consult recent messages in the server log for details.");
-  ::kill(pid, SIGINT);
-  // Wait for a checkpoint that started after the request, then for it to end.
-  while (shm.started.load() == before)
-    if (auto err = interruptible_wait(5)) return err;
-  const std::uint64_t target = shm.started.load();
-  while (shm.done.load() < target)
-    if (auto err = interruptible_wait(5)) return err;
-  if (shm.failed.load() != failed_before)
+  std::optional<PgError> interrupted;
+  auto outcome = checkpointer::request_checkpoint_and_wait([&] {
+    interrupted = interruptible_wait(5);
+    return !interrupted;
+  });
+  if (interrupted) return interrupted;
+  if (outcome != checkpointer::RequestOutcome::Done)
     return PgError::error(sqlstate::kInternalError, "checkpoint request failed")
         .with_hint("Consult recent messages in the server log for details.");
   protocol::command_complete(io_.out(), "CHECKPOINT");
@@ -318,6 +316,7 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
       if (in_recovery()) return recovery_in_progress();
       Lsn at = xlog().switch_segment();
       xlog().flush(at);
+      walsender::wake_all();
       return one(kPgLsnType, at.str());
     }
     case sql::Function::kPgSleep: {

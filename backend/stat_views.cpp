@@ -3,6 +3,10 @@
 #include "ipc/process_env.h"
 #include "protocol/backend_messages.h"
 #include "shmem/proc_slots.h"
+#include "walsender/sync_release.h"
+#include "walsender/walsnd_ctl.h"
+
+#include <ctime>
 #include "wal/lsn.h"
 #include "walreceiver/walrcv_data.h"
 
@@ -15,6 +19,25 @@ constexpr protocol::ColumnType kInet{869, -1};
 std::optional<std::string> or_null(const std::string& s) {
   if (s.empty()) return std::nullopt;
   return s;
+}
+
+std::optional<std::string> lsn_or_null(Lsn l) {
+  if (!l.valid()) return std::nullopt;
+  return l.str();
+}
+
+// PostgreSQL-epoch microseconds as timestamptz text in UTC.
+std::optional<std::string> pg_time_or_null(std::int64_t pg_micros) {
+  if (pg_micros == 0) return std::nullopt;
+  constexpr std::int64_t kPgEpochUnixSeconds = 946684800;
+  const std::int64_t unix_us = pg_micros + kPgEpochUnixSeconds * 1000000;
+  std::time_t secs = static_cast<std::time_t>(unix_us / 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(unix_us % 1000000));
+  return std::string(buf);
 }
 }  // namespace
 
@@ -42,7 +65,20 @@ void write_pg_stat_replication(protocol::Buffer& out) {
                                   Col{"sent_lsn", kPgLsn}, Col{"write_lsn", kPgLsn}, Col{"flush_lsn", kPgLsn},
                                   Col{"replay_lsn", kPgLsn}, Col{"sync_state", protocol::kTextType},
                                   Col{"reply_time", protocol::kTimestamptzType}});
-  protocol::command_complete(out, "SELECT 0");
+  std::size_t n = 0;
+  if (auto* ctl = ipc::env().areas.walsnd) {
+    const auto snap = walsender::snapshot(*ctl);
+    const auto sync = walsender::sync_states(snap);
+    for (std::size_t i = 0; i < snap.size(); ++i) {
+      const auto& w = snap[i];
+      protocol::data_row(out, {std::to_string(w.pid), w.application_name, or_null(w.client_addr),
+                               std::string(walsender::state_name(w.state)), lsn_or_null(w.sent),
+                               lsn_or_null(w.write), lsn_or_null(w.flush), lsn_or_null(w.apply),
+                               sync[i], pg_time_or_null(w.reply_time)});
+      ++n;
+    }
+  }
+  protocol::command_complete(out, "SELECT " + std::to_string(n));
 }
 
 void write_pg_stat_wal_receiver(protocol::Buffer& out) {

@@ -10,6 +10,8 @@
 #include "wal/control_file.h"
 #include "wal/record.h"
 #include "wal/segment.h"
+#include "walsender/repl_slots.h"
+#include "walsender/walsnd_ctl.h"
 
 namespace pmemu::checkpointer {
 namespace {
@@ -67,6 +69,7 @@ CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
     out.lsn = Lsn{out.end.get() - wal::max_align(wal::kRecordHeaderSize + bytes.size())};
   }
   xlog.flush(out.end);
+  walsender::wake_all();
 
   cf.checkpoint = out.lsn;
   cf.redo = out.redo;
@@ -86,6 +89,12 @@ CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
   std::uint64_t keep = out.redo.get() / seg;
   std::uint64_t extra = (e.settings.wal_keep_size_bytes + seg - 1) / seg;
   keep = keep > extra ? keep - extra : 0;
+  // Replication slots and live walsenders hold WAL back too.
+  if (auto* ws = e.areas.walsnd) {
+    walsender::checkpoint_slots(*ws, e.data_dir);
+    for (Lsn floor : {walsender::oldest_slot_lsn(*ws, e.data_dir), walsender::oldest_sent(*ws)})
+      if (floor.valid()) keep = std::min<std::uint64_t>(keep, floor.get() / seg);
+  }
   auto removed = xlog.remove_segments_before(SegNo{keep});
   out.segments_removed = removed.ok() ? removed.value() : 0;
 

@@ -14,6 +14,7 @@
 #include "ipc/wait.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
+#include "walsender/walsnd_ctl.h"
 #include "wal/control_file.h"
 
 namespace pmemu::checkpointer {
@@ -55,6 +56,24 @@ void mark_shut_down_in_recovery() {
   c.state = wal::DbState::ShutDownInRecovery;
   c.time = static_cast<std::int64_t>(std::time(nullptr));
   (void)wal::write_control_file(e.data_dir, c);
+}
+
+// PostgreSQL's WalSndInitStopping + WalSndWaitStopping: no walsender may
+// write WAL after the shutdown checkpoint, so every one is told to stop and
+// we wait until each has left or is STOPPING (still streaming, so it can
+// send the checkpoint record afterwards). Bounded so a stuck walsender
+// cannot stop the shutdown forever; it is still bounded by its own
+// wal_sender_timeout afterwards.
+void stop_walsenders() {
+  auto& ctl = *ipc::env().areas.walsnd;
+  walsender::init_stopping(ctl);
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (!walsender::all_stopping(ctl) && Clock::now() < deadline) {
+    ipc::WaitSpec w;
+    w.timeout_ms = 10;
+    auto ev = ipc::wait_event(w);
+    if (ev & ipc::kWaitPostmasterDeath) break;
+  }
 }
 
 [[noreturn]] void leave(int code) {
@@ -101,7 +120,9 @@ void checkpointer_main() {
     if (ipc::take(Sig::Usr2)) {
       elog::log(elog::Level::Log, "shutting down");
       if (recovery_done) {
+        stop_walsenders();
         if (!run_checkpoint(xlog, CheckpointKind::Shutdown, "shutdown immediate")) leave(1);
+        walsender::note_shutdown_checkpoint_done(*e.areas.walsnd);
       } else {
         mark_shut_down_in_recovery();
       }
@@ -121,7 +142,10 @@ void checkpointer_main() {
       }
       last_checkpoint = Clock::now();
     }
-    if (recovery_done && xlog.written() > xlog.flushed()) xlog.flush(xlog.written());
+    if (recovery_done && xlog.written() > xlog.flushed()) {
+      xlog.flush(xlog.written());
+      walsender::wake_all();
+    }
 
     auto until_timed = std::chrono::duration_cast<std::chrono::milliseconds>(
                            last_checkpoint + timeout - Clock::now()).count();

@@ -34,8 +34,14 @@ struct CheckpointerShmem;
 namespace pmemu::walreceiver {
 struct WalRcvData;
 }
+namespace pmemu::walsender {
+struct WalSndCtl;
+}
 namespace pmemu::startup {
 struct RecoveryShmem;
+}
+namespace pmemu::syncrep {
+struct SyncRepShmem;
 }
 
 namespace pmemu::ipc {
@@ -47,9 +53,10 @@ struct SharedAreas {
   wal::XlogCtl* xlog = nullptr;
   checkpointer::CheckpointerShmem* checkpointer = nullptr;
   kv::KvTable* kv = nullptr;
-  void* walsnd = nullptr;       // room for WalSndCtl (replication issue)
+  walsender::WalSndCtl* walsnd = nullptr;
   walreceiver::WalRcvData* walrcv = nullptr;
   startup::RecoveryShmem* recovery = nullptr;
+  syncrep::SyncRepShmem* syncrep = nullptr;
   void* imessage = nullptr;     // room for the imessage area (imessage issue)
   std::size_t imessage_size = 0;
 };

@@ -8,14 +8,15 @@
 #include "shmem/proc_slots.h"
 #include "shmem/segment_header.h"
 #include "startup/recovery_shmem.h"
+#include "syncrep/syncrep_shmem.h"
 #include "walreceiver/walrcv_data.h"
 #include "wal/xlog_ctl.h"
+#include "walsender/walsnd_ctl.h"
 
 namespace pmemu::postmaster {
 namespace {
 
 constexpr std::size_t kAlign = 64;
-constexpr std::size_t kWalSndSlotBytes = 256;  // reserved per walsender
 
 // Adds an area of `bytes` at the next aligned offset; false on overflow.
 bool add_area(std::size_t* total, std::size_t bytes, std::uint64_t* offset) {
@@ -37,7 +38,7 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
                                                      std::string* error) {
   shmem::AreaOffsets off{};
   std::size_t total = sizeof(shmem::SegmentHeader);
-  const std::size_t walsnd_bytes = kAlign + std::size_t{p.max_wal_senders} * kWalSndSlotBytes;
+  const std::size_t walsnd_bytes = walsender::WalSndCtl::shmem_size(p.max_wal_senders);
   bool ok = add_area(&total, shmem::PmSignalData::shmem_size(p.num_child_slots), &off.pmsignal) &&
             add_area(&total, shmem::ProcSlots::shmem_size(p.num_child_slots), &off.procs) &&
             add_area(&total, wal::XlogCtl::shmem_size(), &off.xlog) &&
@@ -45,6 +46,7 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
             add_area(&total, kv::KvTable::shmem_size(p.kv_table_bytes), &off.kv) &&
             add_area(&total, walsnd_bytes, &off.walsnd) && add_area(&total, walreceiver::WalRcvData::shmem_size(), &off.walrcv) &&
             add_area(&total, startup::RecoveryShmem::shmem_size(), &off.recovery) &&
+            add_area(&total, syncrep::SyncRepShmem::shmem_size(p.num_child_slots), &off.syncrep) &&
             add_area(&total, p.imessage_bytes, &off.imessage);
   if (!ok) {
     *error = "shared memory size overflows: reduce kv_table_size or imessage_buffer_size";
@@ -69,9 +71,10 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
   areas->xlog = wal::XlogCtl::shmem_init(base + off.xlog, p.system_identifier, p.wal_segment_size);
   areas->checkpointer = checkpointer::CheckpointerShmem::shmem_init(base + off.checkpointer);
   areas->kv = kv::KvTable::shmem_init(base + off.kv, p.kv_table_bytes);
-  areas->walsnd = base + off.walsnd;
+  areas->walsnd = walsender::WalSndCtl::shmem_init(base + off.walsnd, p.max_wal_senders);
   areas->walrcv = walreceiver::WalRcvData::shmem_init(base + off.walrcv);
   areas->recovery = startup::RecoveryShmem::shmem_init(base + off.recovery);
+  areas->syncrep = syncrep::SyncRepShmem::shmem_init(base + off.syncrep, p.num_child_slots);
   areas->imessage = base + off.imessage;
   areas->imessage_size = off.imessage_size;
   return seg;

@@ -27,6 +27,7 @@ struct AreaOffsets {
   std::uint64_t walsnd;
   std::uint64_t walrcv;
   std::uint64_t recovery;
+  std::uint64_t syncrep;
   std::uint64_t imessage;
   std::uint64_t imessage_size;
 };

@@ -46,9 +46,6 @@ struct WalRcvData {
   std::atomic<std::uint32_t> ready_to_display;
   char sender_host[256];
   std::atomic<std::int32_t> sender_port;
-  // The startup process's replay position, for the apply field of status
-  // replies (written by startup, read by the walreceiver).
-  std::atomic<std::uint64_t> replayed_upto;
 
   static std::size_t shmem_size() { return sizeof(WalRcvData); }
   static WalRcvData* shmem_init(void* where) { return static_cast<WalRcvData*>(where); }  // zero-filled

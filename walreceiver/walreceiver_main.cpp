@@ -9,6 +9,7 @@
 #include <poll.h>
 
 #include <chrono>
+#include <memory>
 #include <csignal>
 #include <cstring>
 #include <string>
@@ -22,6 +23,7 @@
 #include "ipc/wait.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
+#include "startup/recovery_shmem.h"
 #include "protocol/stream_messages.h"
 #include "walreceiver/wal_file_writer.h"
 #include "walreceiver/walrcv_data.h"
@@ -101,9 +103,14 @@ std::string full_conninfo(const char* conninfo) {
          "'";
 }
 
+// The startup process's replay position: the apply field of status replies.
+Lsn replayed() { return Lsn{ipc::env().areas.recovery->replayed_upto.load(std::memory_order_acquire)}; }
+
+Lsn last_reported_apply;
+
 bool send_reply(Lsn written, Lsn flushed, bool reply_requested) {
-  std::string msg = pack_status_reply(written, flushed, Lsn{rcv().replayed_upto.load()}, now_pg_micros(),
-                                      reply_requested);
+  last_reported_apply = replayed();
+  std::string msg = pack_status_reply(written, flushed, replayed(), now_pg_micros(), reply_requested);
   if (PQputCopyData(g_conn, msg.data(), static_cast<int>(msg.size())) <= 0 || PQflush(g_conn) < 0) return false;
   return true;
 }
@@ -198,8 +205,9 @@ void walreceiver_main() {
       if (n == -2) fatal("could not receive data from WAL stream: " + last_error());
       last_receipt = Clock::now();
       pinged = false;
+      // msg points into buf: free buf only once msg has been handled.
+      std::unique_ptr<char, decltype(&PQfreemem)> owned(buf, &PQfreemem);
       auto msg = parse_stream_message(std::string_view(buf, static_cast<std::size_t>(n)));
-      PQfreemem(buf);
       if (auto* w = std::get_if<XLogData>(&msg)) {
         if (auto err = writer.write(w->start, w->data); !err.empty()) fatal(err);
         written = writer.end();
@@ -231,6 +239,12 @@ void walreceiver_main() {
 
     auto& s = e.settings;
     const auto now = Clock::now();
+    // Replay moved since the last reply: report it now, so remote_apply
+    // waits and pg_stat_replication's replay_lsn do not lag by a status interval.
+    if (replayed() != last_reported_apply) {
+      if (!send_reply(written, flushed, false)) fatal("could not send data to WAL stream: " + last_error());
+      last_reply = now;
+    }
     if (s.wal_receiver_status_interval.count() > 0 && now - last_reply >= s.wal_receiver_status_interval) {
       if (!send_reply(written, flushed, false)) fatal("could not send data to WAL stream: " + last_error());
       last_reply = now;

@@ -1,0 +1,78 @@
+#include "backend/sync_wait.h"
+
+#include "backend/session_exit.h"
+#include "ipc/process_env.h"
+#include "ipc/signals.h"
+#include "ipc/wait.h"
+#include "protocol/backend_messages.h"
+#include "shmem/proc_slots.h"
+#include "startup/recovery_shmem.h"
+#include "syncrep/current_names.h"
+#include "syncrep/syncrep_shmem.h"
+
+namespace pmemu::backend {
+namespace {
+
+using protocol::PgError;
+constexpr const char* kCommittedLocally =
+    "The transaction has already committed locally, but might not have been replicated to the standby.";
+
+std::optional<syncrep::WaitMode> wait_mode() {
+  switch (ipc::env().settings.synchronous_commit) {
+    case config::SyncCommit::On: return syncrep::WaitMode::Flush;
+    case config::SyncCommit::RemoteWrite: return syncrep::WaitMode::Write;
+    case config::SyncCommit::RemoteApply: return syncrep::WaitMode::Apply;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
+  auto& e = ipc::env();
+  auto mode = wait_mode();
+  if (!mode || !syncrep::current_standby_names().defined() || e.areas.recovery->in_recovery.load() != 0 || !e.areas.syncrep)
+    return std::nullopt;
+  auto& shm = *e.areas.syncrep;
+  const auto m = static_cast<std::uint32_t>(*mode);
+  if (shm.released[m].load() >= commit_end.get()) return std::nullopt;
+  auto* slot = ipc::my_proc_slot();
+  auto& me = shm.waiters[e.my_slot.get()];
+  me.mode.store(m, std::memory_order_release);
+  me.wait_lsn.store(commit_end.get(), std::memory_order_seq_cst);
+  auto done = [&] { me.wait_lsn.store(0, std::memory_order_release); };
+  for (;;) {
+    if (shm.released[m].load(std::memory_order_seq_cst) >= commit_end.get()) {
+      done();
+      return std::nullopt;
+    }
+    ipc::WaitSpec w;
+    w.latch = &slot->latch;
+    w.timeout_ms = 1000;
+    auto ev = ipc::wait_event(w);
+    ipc::reset_latch(slot->latch);
+    if (ipc::pending(ipc::Sig::Term) || (ev & ipc::kWaitPostmasterDeath)) {
+      done();
+      const bool pm_died = (ev & ipc::kWaitPostmasterDeath) != 0;
+      protocol::notice_response(
+          io.out(), PgError::error(protocol::sqlstate::kAdminShutdown,
+                                   std::string("canceling the wait for synchronous replication and terminating "
+                                               "connection due to ") +
+                                       (pm_died ? "unexpected postmaster exit" : "administrator command"))
+                        .with_detail(kCommittedLocally)
+                        .as(protocol::Severity::kWarning));
+      (void)ipc::take(ipc::Sig::Term);
+      fatal_exit(io, PgError::fatal(protocol::sqlstate::kAdminShutdown,
+                                    pm_died ? "terminating connection due to unexpected postmaster exit"
+                                            : "terminating connection due to administrator command"));
+    }
+    if (process_interrupts(io, true)) {
+      done();
+      return PgError::error(protocol::sqlstate::kWarning, "canceling wait for synchronous replication due to user request")
+          .with_detail(kCommittedLocally)
+          .as(protocol::Severity::kWarning);
+    }
+  }
+}
+
+}  // namespace pmemu::backend

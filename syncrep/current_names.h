@@ -1,0 +1,12 @@
+// This process's synchronous_standby_names, parsed once per distinct value
+// (the setting only changes on reload). An invalid value means "not
+// defined": the setting's own validation refuses it before it gets here.
+#pragma once
+
+#include "syncrep/standby_names.h"
+
+namespace pmemu::syncrep {
+
+[[nodiscard]] const StandbyNames& current_standby_names();
+
+}  // namespace pmemu::syncrep

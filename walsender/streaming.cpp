@@ -1,0 +1,221 @@
+// START_REPLICATION: the CopyBoth loop of PostgreSQL's WalSndLoop /
+// XLogSendPhysical / WalSndDone. Only flushed WAL goes out; replies move the
+// standby's positions into our WalSnd slot; keepalives and the
+// wal_sender_timeout guard a silent standby; on the last cycle (SIGUSR2 or
+// the checkpointer's shutdown_checkpoint_done) everything through the
+// shutdown checkpoint record is sent and confirmed before we leave.
+#include <algorithm>
+#include <chrono>
+
+#include "common/elog.h"
+#include "ipc/process_env.h"
+#include "ipc/wait.h"
+#include "protocol/backend_messages.h"
+#include "protocol/stream_messages.h"
+#include "shmem/proc_slots.h"
+#include "walsender/repl_slots.h"
+#include "walsender/sync_release.h"
+#include "walsender/wal_source.h"
+#include "walsender/walsender_proc.h"
+#include "wal/xlog_ctl.h"
+
+namespace pmemu::walsender {
+namespace {
+
+using protocol::PgError;
+namespace sqlstate = protocol::sqlstate;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// Stop queueing WAL while this much output waits for the socket.
+constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
+// Flushes wake us through the latch; this only bounds the damage if some
+// flushing path forgets to.
+constexpr int kSafetyNetWaitMs = 1000;
+
+Lsn flush_lsn() { return Lsn{ipc::env().areas.xlog->flushed.load(std::memory_order_acquire)}; }
+
+struct Stream {
+  WalSenderProc& p;
+  WalSource source;
+  TimeLineId tli;
+  std::string slot;  // empty: no slot
+  Lsn sent;
+  Clock::time_point last_reply = Clock::now();
+  bool ping_sent = false;
+  bool client_done = false;
+
+  void keepalive(bool request) {
+    protocol::copy_data(p.conn.out(), protocol::pack_keepalive(sent, protocol::now_pg_micros(), request));
+  }
+
+  void on_status_reply(const protocol::StatusReply& r) {
+    auto& me = *p.me;
+    me.write.store(r.write.get());
+    me.flush.store(r.flush.get());
+    me.apply.store(r.apply.get());
+    me.reply_time.store(r.send_time);
+    if (!slot.empty() && r.flush.valid()) advance_slot(*p.ctl, slot, r.flush);
+    release_sync_waiters(*p.ctl);
+    if (r.reply_requested) keepalive(false);
+  }
+
+  // Reads and handles everything the standby sent (ProcessRepliesIfAny).
+  void process_replies() {
+    if (!p.conn.read_available()) {
+      elog::log(elog::Level::Log, "unexpected EOF on standby connection");
+      walsender_exit(p, 0);
+    }
+    for (;;) {
+      auto n = p.conn.next();
+      if (std::holds_alternative<protocol::NeedMoreInput>(n)) return;
+      if (auto* err = std::get_if<PgError>(&n)) walsender_fatal(p, *err);
+      auto& cmd = std::get<protocol::FrontendCommand>(n);
+      if (std::holds_alternative<protocol::Terminate>(cmd)) walsender_exit(p, 0);
+      if (std::holds_alternative<protocol::CopyDone>(cmd)) {
+        client_done = true;
+        continue;
+      }
+      auto* data = std::get_if<protocol::CopyData>(&cmd);
+      if (!data) walsender_fatal(p, PgError::fatal(sqlstate::kProtocolViolation, "invalid standby message type"));
+      last_reply = Clock::now();
+      ping_sent = false;
+      if (data->data.empty()) continue;
+      if (data->data[0] == 'h') continue;  // hot standby feedback: nothing to hold back here
+      if (data->data[0] != 'r')
+        walsender_fatal(p, PgError::fatal(sqlstate::kProtocolViolation,
+                                          std::string("unexpected message type \"") + data->data[0] + "\""));
+      auto r = protocol::parse_status_reply(data->data);
+      if (auto* why = std::get_if<std::string>(&r)) walsender_fatal(p, PgError::fatal(sqlstate::kProtocolViolation, *why));
+      on_status_reply(std::get<protocol::StatusReply>(r));
+    }
+  }
+
+  // Queues flushed WAL after `sent`; true when caught up.
+  bool send_wal() {
+    const auto seg = ipc::env().wal_segment_size;
+    Lsn flushed = flush_lsn();
+    while (sent < flushed && p.conn.pending() < kMaxPendingOutput) {
+      Lsn end = chunk_end(sent, flushed, seg);
+      std::string msg = protocol::pack_xlog_data_header(sent, flushed, protocol::now_pg_micros());
+      if (auto st = source.read(tli, sent, end, msg); !st.ok())
+        walsender_fatal(p, PgError::fatal("58P01", st.error));
+      protocol::copy_data(p.conn.out(), msg);
+      sent = end;
+      p.me->sent.store(sent.get());
+    }
+    return sent >= flushed;
+  }
+
+  // WalSndDone: leave once the standby confirmed all we sent (its flush if
+  // it reports one, else its write), after the COPY 0 CommandComplete.
+  void try_finish() {
+    Lsn flush{p.me->flush.load()}, write{p.me->write.load()};
+    Lsn replicated = flush.valid() ? flush : write;
+    if (replicated >= sent && p.conn.pending() == 0) {
+      protocol::command_complete(p.conn.out(), "COPY 0");
+      flush_before_exit();
+      // Not a PostgreSQL message: it makes the PM_SHUTDOWN_2 guarantee visible.
+      elog::log(elog::Level::Log, "walsender stopping: standby confirmed WAL up to " + sent.str());
+      walsender_exit(p, 0);
+    }
+    if (!ping_sent) {
+      keepalive(true);
+      ping_sent = true;
+    }
+  }
+
+  void flush_before_exit() {
+    auto deadline = Clock::now() + milliseconds(5000);
+    while (p.conn.pending() > 0 && Clock::now() < deadline) {
+      if (!p.conn.try_flush()) return;
+      ipc::WaitSpec w;
+      w.socket_fd = p.conn.fd();
+      w.want_write = true;
+      w.timeout_ms = 100;
+      (void)ipc::wait_event(w);
+    }
+  }
+
+  // Keepalive at timeout/2 of silence, the end at timeout. Returns how long
+  // we may sleep before the next of those is due.
+  int check_timeout() {
+    const auto timeout = ipc::env().settings.wal_sender_timeout;
+    if (timeout.count() <= 0) return kSafetyNetWaitMs;
+    const auto now = Clock::now();
+    if (now - last_reply >= timeout) {
+      elog::log(elog::Level::Log, "terminating walsender process due to replication timeout");
+      walsender_exit(p, 0);
+    }
+    auto ping_at = last_reply + timeout / 2;
+    if (!ping_sent && now >= ping_at) {
+      keepalive(true);
+      ping_sent = true;
+    }
+    auto next = ping_sent ? last_reply + timeout : ping_at;
+    auto ms = std::chrono::duration_cast<milliseconds>(next - now).count() + 1;
+    return static_cast<int>(std::clamp<long long>(ms, 1, kSafetyNetWaitMs));
+  }
+
+  void loop() {
+    auto* slot_proc = ipc::my_proc_slot();
+    for (;;) {
+      check_interrupts(p);
+      process_replies();
+      if (client_done) return;
+      const bool caught_up = send_wal();
+      if (caught_up && p.state() == WalSndState::Catchup) p.set_state(WalSndState::Streaming);
+      if (caught_up && p.last_cycle) try_finish();
+      const int sleep_ms = check_timeout();
+      if (!p.conn.try_flush()) walsender_exit(p, 0);
+      if (!caught_up && p.conn.pending() < kMaxPendingOutput) continue;
+      ipc::WaitSpec w;
+      w.latch = &slot_proc->latch;
+      w.socket_fd = p.conn.fd();
+      w.want_read = true;
+      w.want_write = p.conn.pending() > 0;
+      w.timeout_ms = sleep_ms;
+      auto ev = ipc::wait_event(w);
+      ipc::reset_latch(slot_proc->latch);
+      if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
+    }
+  }
+};
+
+}  // namespace
+
+std::optional<PgError> start_replication(WalSenderProc& p, const protocol::repl::StartReplication& cmd) {
+  auto& e = ipc::env();
+  const TimeLineId tli{e.areas.xlog->tli.load()};
+  if (cmd.timeline && *cmd.timeline != tli)
+    return PgError::error(sqlstate::kInternalError, "requested timeline " + std::to_string(cmd.timeline->get()) +
+                                                        " is not in this server's history");
+  if (cmd.slot) {
+    if (auto err = acquire_slot(*p.ctl, e.data_dir, *cmd.slot, p.me->pid.load())) return err;
+  }
+  p.set_state(WalSndState::Catchup);
+  protocol::copy_both_response(p.conn.out());
+  const Lsn flushed = flush_lsn();
+  if (cmd.start > flushed) {
+    p.set_state(WalSndState::Startup);
+    return PgError::error(sqlstate::kInternalError, "requested starting point " + cmd.start.str() +
+                                                        " is ahead of the WAL flush position of this server " +
+                                                        flushed.str());
+  }
+  Stream s{p, WalSource(e.data_dir + "/pg_wal", e.wal_segment_size), tli, cmd.slot.value_or(""), cmd.start};
+  p.me->sent.store(cmd.start.get());
+  p.streaming = true;
+  p.set_title("streaming " + cmd.start.str());
+  s.loop();
+  // The standby ended the copy: answer CopyDone and finish the command as
+  // PostgreSQL does (START_STREAMING, then the command's own tag).
+  p.streaming = false;
+  if (p.state() == WalSndState::Stopping) walsender_exit(p, 0);  // shutting down: no new commands
+  p.set_state(WalSndState::Startup);
+  protocol::copy_done(p.conn.out());
+  protocol::command_complete(p.conn.out(), "START_STREAMING");
+  protocol::command_complete(p.conn.out(), "START_REPLICATION");
+  return std::nullopt;
+}
+
+}  // namespace pmemu::walsender

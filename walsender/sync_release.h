@@ -1,0 +1,20 @@
+// The walsenders' side of synchronous replication (PostgreSQL's
+// SyncRepReleaseWaiters): after a standby's reply, work out which standbys
+// are synchronous and how far they all confirmed, and release the
+// committers that waited for that.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "walsender/walsnd_ctl.h"
+
+namespace pmemu::walsender {
+
+// Any walsender may call this after storing its standby's reply.
+void release_sync_waiters(const WalSndCtl& ctl);
+
+// sync_state for each entry of a snapshot, for pg_stat_replication.
+[[nodiscard]] std::vector<std::string> sync_states(const std::vector<WalSndSnapshot>& snap);
+
+}  // namespace pmemu::walsender
