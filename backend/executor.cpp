@@ -341,9 +341,7 @@ std::optional<PgError> Executor::view(const sql::SelectView& s) {
     case sql::StatView::kPgStatActivity: write_pg_stat_activity(io_.out()); return std::nullopt;
     case sql::StatView::kPgStatReplication: write_pg_stat_replication(io_.out()); return std::nullopt;
     case sql::StatView::kPgStatWalReceiver: write_pg_stat_wal_receiver(io_.out()); return std::nullopt;
-    case sql::StatView::kPgStatImessage:
-      return PgError::error(sqlstate::kFeatureNotSupported,
-                            "pg_stat_imessage is not available: the imessage queue is not built yet");
+    case sql::StatView::kPgStatImessage: write_pg_stat_imessage(io_.out()); return std::nullopt;
   }
   return std::nullopt;
 }

@@ -12,5 +12,8 @@ void write_pg_stat_activity(protocol::Buffer& out);
 // standbys (and a server that is not a standby).
 void write_pg_stat_replication(protocol::Buffer& out);
 void write_pg_stat_wal_receiver(protocol::Buffer& out);
+// pid, backend_type, queued, sent, received, bytes, full_waits: one row per
+// process with a message queue (stat_imessage.cpp).
+void write_pg_stat_imessage(protocol::Buffer& out);
 
 }  // namespace pmemu::backend

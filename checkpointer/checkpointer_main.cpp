@@ -8,6 +8,7 @@
 #include "checkpointer/checkpoint.h"
 #include "checkpointer/checkpointer_shmem.h"
 #include "common/elog.h"
+#include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -79,6 +80,7 @@ void stop_walsenders() {
 [[noreturn]] void leave(int code) {
   auto& e = ipc::env();
   e.areas.checkpointer->checkpointer_pid.store(0);
+  ipc::imessage::close_my_mailbox();
   if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
   shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
   _exit(code);
@@ -91,7 +93,7 @@ void checkpointer_main() {
   auto& e = ipc::env();
   ipc::set_ps_title("checkpointer");
   ipc::catch_signal(SIGINT, Sig::Int);    // checkpoint request
-  ipc::catch_signal(SIGUSR2, Sig::Usr2);  // shutdown checkpoint, then exit 0
+  ipc::catch_signal(SIGUSR2, Sig::Usr2);  // doorbell; shutdown_requested says "shutdown checkpoint"
   ipc::catch_signal(SIGHUP, Sig::Hup);
   ipc::catch_signal(SIGUSR1, Sig::Usr1);  // latch
   ipc::ignore_signal(SIGTERM);            // as PostgreSQL: only SIGUSR2 stops it
@@ -117,7 +119,8 @@ void checkpointer_main() {
       elog::set_min_level(e.settings.log_min_messages);
     }
     const bool recovery_done = shm.recovery_done.load() != 0;
-    if (ipc::take(Sig::Usr2)) {
+    (void)ipc::take(Sig::Usr2);
+    if (shm.shutdown_requested.load() != 0) {
       elog::log(elog::Level::Log, "shutting down");
       if (recovery_done) {
         stop_walsenders();

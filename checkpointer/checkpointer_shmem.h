@@ -28,6 +28,9 @@ struct CheckpointerShmem {
   std::atomic<std::uint64_t> done;
   std::atomic<std::uint64_t> failed;
   std::atomic<std::uint32_t> recovery_done;
+  // Set by the postmaster right before it rings the checkpointer (SIGUSR2)
+  // at PM_SHUTDOWN: SIGUSR2 is only a doorbell (SPEC 8), this is the reason.
+  std::atomic<std::uint32_t> shutdown_requested;
 
   static std::size_t shmem_size() { return sizeof(CheckpointerShmem); }
   static CheckpointerShmem* shmem_init(void* where) {

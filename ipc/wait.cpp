@@ -19,6 +19,10 @@ std::uint32_t wait_event(const WaitSpec& spec) {
       return kWaitLatch;
     }
   }
+  if (spec.messages.before_sleep && spec.messages.before_sleep(spec.messages.ctx)) {
+    if (spec.latch) spec.latch->maybe_sleeping.store(0, std::memory_order_release);
+    return kWaitMessage;
+  }
   pollfd fds[3];
   int n = 0;
   fds[n++] = pollfd{self_pipe_read_fd(), POLLIN, 0};
@@ -40,6 +44,7 @@ std::uint32_t wait_event(const WaitSpec& spec) {
     spec.latch->maybe_sleeping.store(0, std::memory_order_release);
     if (spec.latch->is_set.load(std::memory_order_acquire) != 0) result |= kWaitLatch;
   }
+  if (spec.messages.after_sleep && spec.messages.after_sleep(spec.messages.ctx)) result |= kWaitMessage;
   if (rc == 0) return result | kWaitTimeout;
   if (rc < 0) return result | (errno == EINTR ? kWaitSignal : kWaitTimeout);
   if (fds[0].revents) {

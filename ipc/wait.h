@@ -15,6 +15,17 @@ enum WaitEvent : std::uint32_t {
   kWaitTimeout = 1u << 3,
   kWaitPostmasterDeath = 1u << 4,
   kWaitSignal = 1u << 5,  // some signal flag may be set (ipc/signals.h)
+  kWaitMessage = 1u << 6,  // the imessage queue has messages
+};
+
+// Lets the wait also end when a message arrives (ipc/imessage.h's
+// Mailbox::wait_hook() fills it). before_sleep announces that the process may
+// sleep and returns true if messages already wait (then no sleep happens);
+// after_sleep withdraws the announcement and returns true if messages wait.
+struct MessageWait {
+  void* ctx = nullptr;
+  bool (*before_sleep)(void* ctx) = nullptr;
+  bool (*after_sleep)(void* ctx) = nullptr;
 };
 
 struct WaitSpec {
@@ -24,6 +35,7 @@ struct WaitSpec {
   bool want_write = false;
   int timeout_ms = -1;  // -1: no timeout
   bool watch_postmaster = true;  // false in the postmaster itself
+  MessageWait messages;  // empty: messages do not end the wait
 };
 
 // Returns a mask of WaitEvent; at least one bit is set.

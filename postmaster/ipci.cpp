@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "checkpointer/checkpointer_shmem.h"
+#include "ipc/imessage_area.h"
 #include "kv/kv_table.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
@@ -47,12 +48,12 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
             add_area(&total, walsnd_bytes, &off.walsnd) && add_area(&total, walreceiver::WalRcvData::shmem_size(), &off.walrcv) &&
             add_area(&total, startup::RecoveryShmem::shmem_size(), &off.recovery) &&
             add_area(&total, syncrep::SyncRepShmem::shmem_size(p.num_child_slots), &off.syncrep) &&
-            add_area(&total, p.imessage_bytes, &off.imessage);
+            add_area(&total, ipc::imessage::shmem_size(p.imessage_bytes, p.num_child_slots), &off.imessage);
   if (!ok) {
     *error = "shared memory size overflows: reduce kv_table_size or imessage_buffer_size";
     return nullptr;
   }
-  off.imessage_size = p.imessage_bytes;
+  off.imessage_size = ipc::imessage::shmem_size(p.imessage_bytes, p.num_child_slots);
   auto seg = shmem::Segment::create(key, total, error);
   if (!seg) return nullptr;
 
@@ -76,6 +77,7 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
   areas->recovery = startup::RecoveryShmem::shmem_init(base + off.recovery);
   areas->syncrep = syncrep::SyncRepShmem::shmem_init(base + off.syncrep, p.num_child_slots);
   areas->imessage = base + off.imessage;
+  ipc::imessage::shmem_init(areas->imessage, p.imessage_bytes, p.num_child_slots);
   areas->imessage_size = off.imessage_size;
   return seg;
 }

@@ -5,6 +5,7 @@
 
 #include "checkpointer/checkpointer_main.h"
 #include "common/elog.h"
+#include "ipc/my_mailbox.h"
 #include "ipc/pm_death.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
@@ -34,6 +35,15 @@ void become_child(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* lis
   ipc::child_close_death_pipe_write_end();
   ipc::env().my_slot = slot;
   elog::set_process_type(process_kind(kind).backend_type);
+  if (slot.valid()) {
+    // SIGUSR2 only rings the doorbell (SPEC 8): messages, a stop flag or a
+    // promote file say why, and every wait wakes for it.
+    ipc::catch_signal(SIGUSR2, ipc::Sig::Usr2);
+    if (auto err = ipc::imessage::open_my_mailbox(); !err.empty()) {
+      elog::log(elog::Level::Fatal, "could not open the message queue: " + err);
+      _exit(1);
+    }
+  }
 }
 
 }  // namespace

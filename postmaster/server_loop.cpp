@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/elog.h"
+#include "checkpointer/checkpointer_shmem.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
 #include "postmaster/children.h"
@@ -74,6 +75,11 @@ class Server {
     if (auto* l = std::get_if<ActLog>(&a)) {
       elog::log(elog::Level::Log, l->text);
     } else if (auto* s = std::get_if<ActSignal>(&a)) {
+      // A SIGUSR2 to the checkpointer means "shutdown checkpoint"; the reason
+      // goes into shared memory first, the signal is only the doorbell. (A
+      // store, never a lock: the postmaster takes no locks there.)
+      if (s->signo == SIGUSR2 && (s->targets & kTargetCheckpointer))
+        ipc::env().areas.checkpointer->shutdown_requested.store(1);
       children_.for_each_target(s->targets, pm(), [&](const Child& c) { ::kill(c.pid.get(), s->signo); });
     } else if (auto* l2 = std::get_if<ActLaunch>(&a)) {
       launch(l2->kind);

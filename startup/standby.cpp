@@ -26,7 +26,8 @@ using walreceiver::WalRcvState;
 constexpr auto kWalRcvStartupTimeout = std::chrono::seconds(10);
 
 bool promotion_requested() {
-  return ipc::take(ipc::Sig::Usr2) || std::filesystem::exists(ipc::env().data_dir + "/promote.signal");
+  (void)ipc::take(ipc::Sig::Usr2);  // a doorbell: the reason is the file
+  return std::filesystem::exists(ipc::env().data_dir + "/promote.signal");
 }
 
 // Applies every record that is wholly below the walreceiver's flush

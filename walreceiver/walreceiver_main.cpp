@@ -17,6 +17,7 @@
 
 #include "common/elog.h"
 #include "ipc/pm_death.h"
+#include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -55,6 +56,7 @@ void wake_startup() {
   rcv().pid.store(0);
   rcv().state.store(static_cast<std::uint32_t>(WalRcvState::Stopped), std::memory_order_release);
   wake_startup();
+  ipc::imessage::close_my_mailbox();
   if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
   shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
   _exit(code);

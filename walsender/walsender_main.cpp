@@ -5,6 +5,7 @@
 
 #include "common/elog.h"
 #include "ipc/pm_death.h"
+#include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -31,6 +32,7 @@ void walsender_exit(WalSenderProc& p, int code) {
     release_slots_of(*p.ctl, p.me->pid.load());
     release_slot(*p.me);
   }
+  ipc::imessage::close_my_mailbox();
   if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
   if (e.my_slot.valid()) shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
   _exit(code);
@@ -81,7 +83,8 @@ void check_interrupts(WalSenderProc& p) {
   }
   (void)ipc::take(Sig::Int);  // nothing to cancel between commands
   (void)ipc::take(Sig::Usr1);  // latch doorbell
-  if (ipc::take(Sig::Usr2) || p.ctl->shutdown_checkpoint_done.load()) p.last_cycle = true;
+  (void)ipc::take(Sig::Usr2);  // a doorbell: the reason is the checkpointer's flag
+  if (p.ctl->shutdown_checkpoint_done.load()) p.last_cycle = true;
   if (p.me->stop_requested.load() || p.ctl->init_stopping.load()) {
     // PostgreSQL's HandleWalSndInitStopping: an idle walsender just goes,
     // a streaming one stays to send the shutdown checkpoint.
