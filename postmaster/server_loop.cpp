@@ -80,6 +80,7 @@ class Server {
       // store, never a lock: the postmaster takes no locks there.)
       if (s->signo == SIGUSR2 && (s->targets & kTargetCheckpointer))
         ipc::env().areas.checkpointer->shutdown_requested.store(1);
+      if (s->signo == SIGUSR2 && (s->targets & kTargetWalSenders)) pm().walsender_last_cycle.store(1);
       children_.for_each_target(s->targets, pm(), [&](const Child& c) { ::kill(c.pid.get(), s->signo); });
     } else if (auto* l2 = std::get_if<ActLaunch>(&a)) {
       launch(l2->kind);

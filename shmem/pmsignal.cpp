@@ -13,6 +13,7 @@ PmSignalData* PmSignalData::shmem_init(void* where, std::uint32_t n) {
   auto* pm = new (where) PmSignalData;
   for (auto& f : pm->flags) f.store(0);
   pm->quit_reason.store(0);
+  pm->walsender_last_cycle.store(0);
   pm->num_child_flags = n;
   for (std::uint32_t i = 0; i < n; ++i)
     new (&pm->child_flags[i]) std::atomic<std::uint32_t>(static_cast<std::uint32_t>(ChildFlag::Unused));

@@ -8,6 +8,9 @@
 //   seen as one: every reason is a "look again" request, so that is fine.
 // - quit_reason: written by the postmaster just before it sends SIGQUIT; read
 //   by children in their SIGQUIT path to choose the WARNING text.
+// - walsender_last_cycle: set by the postmaster at PM_SHUTDOWN_2, just
+//   before it rings the walsenders (SIGUSR2): the shutdown checkpoint is
+//   written, send the rest and stop. Read by walsenders.
 // - num_child_flags: fixed at init; the postmaster uses its private copy.
 // - child_flags[i]: the postmaster sets ASSIGNED before forking the child of
 //   slot i and UNUSED after reaping it; the child moves ASSIGNED -> ACTIVE
@@ -41,6 +44,7 @@ enum class ChildFlag : std::uint32_t { Unused = 0, Assigned = 1, Active = 2, Wal
 struct PmSignalData {
   std::atomic<std::uint32_t> flags[static_cast<std::size_t>(PmSignalReason::Count)];
   std::atomic<std::uint32_t> quit_reason;
+  std::atomic<std::uint32_t> walsender_last_cycle;
   std::uint32_t num_child_flags;
   std::atomic<std::uint32_t> child_flags[1];  // really num_child_flags entries
 

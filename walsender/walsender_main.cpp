@@ -83,8 +83,9 @@ void check_interrupts(WalSenderProc& p) {
   }
   (void)ipc::take(Sig::Int);  // nothing to cancel between commands
   (void)ipc::take(Sig::Usr1);  // latch doorbell
-  (void)ipc::take(Sig::Usr2);  // a doorbell: the reason is the checkpointer's flag
-  if (p.ctl->shutdown_checkpoint_done.load()) p.last_cycle = true;
+  (void)ipc::take(Sig::Usr2);  // a doorbell: the reason is the postmaster's flag
+  // PM_SHUTDOWN_2: the shutdown checkpoint is written; send the rest and stop.
+  if (ipc::env().areas.pmsignal->walsender_last_cycle.load()) p.last_cycle = true;
   if (p.me->stop_requested.load() || p.ctl->init_stopping.load()) {
     // PostgreSQL's HandleWalSndInitStopping: an idle walsender just goes,
     // a streaming one stays to send the shutdown checkpoint.
