@@ -4,7 +4,7 @@
 
 #include "common/elog.h"
 #include "ipc/pm_death.h"
-#include "ipc/my_mailbox.h"
+#include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
 #include "protocol/backend_messages.h"
@@ -52,10 +52,7 @@ void backend_exit(ClientIo* io, int code) {
   if (io) io->flush_best_effort();
   auto& e = ipc::env();
   if (g_counted) e.areas.procs->client_backends.fetch_sub(1);
-  ipc::imessage::close_my_mailbox();
-  if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
-  if (e.my_slot.valid()) shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
-  _exit(code);
+  ipc::exit_child_cleanly(code);
 }
 
 void fatal_exit(ClientIo& io, const PgError& error) {

@@ -8,7 +8,7 @@
 #include "checkpointer/checkpoint.h"
 #include "checkpointer/checkpointer_shmem.h"
 #include "common/elog.h"
-#include "ipc/my_mailbox.h"
+#include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -80,10 +80,7 @@ void stop_walsenders() {
 [[noreturn]] void leave(int code) {
   auto& e = ipc::env();
   e.areas.checkpointer->checkpointer_pid.store(0);
-  ipc::imessage::close_my_mailbox();
-  if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
-  shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
-  _exit(code);
+  ipc::exit_child_cleanly(code);
 }
 
 }  // namespace

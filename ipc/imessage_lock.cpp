@@ -3,16 +3,11 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "shmem/robust_mutex.h"
+
 namespace pmemu::ipc::imessage {
 
-void QueueLock::init() {
-  pthread_mutexattr_t a;
-  if (pthread_mutexattr_init(&a) != 0) std::abort();
-  pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-  pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-  if (pthread_mutex_init(&m_, &a) != 0) std::abort();
-  pthread_mutexattr_destroy(&a);
-}
+void QueueLock::init() { shmem::init_robust_process_shared(m_); }
 
 bool QueueLock::lock() {
   int rc = pthread_mutex_lock(&m_);

@@ -16,14 +16,16 @@ namespace {
 
 }  // namespace
 
-void RobustMutex::init() {
+void init_robust_process_shared(pthread_mutex_t& m) {
   pthread_mutexattr_t a;
   if (pthread_mutexattr_init(&a) != 0) std::abort();
   pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
   pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-  if (pthread_mutex_init(&m_, &a) != 0) std::abort();
+  if (pthread_mutex_init(&m, &a) != 0) std::abort();
   pthread_mutexattr_destroy(&a);
 }
+
+void RobustMutex::init() { init_robust_process_shared(m_); }
 
 void RobustMutex::lock() {
   int rc = pthread_mutex_lock(&m_);

@@ -16,6 +16,10 @@
 
 namespace pmemu::shmem {
 
+// Initialises `m` as a process-shared robust mutex (aborts on failure).
+// RobustMutex uses it; so does any lock that handles a dead owner itself.
+void init_robust_process_shared(pthread_mutex_t& m);
+
 class RobustMutex {
  public:
   RobustMutex() = default;

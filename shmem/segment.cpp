@@ -15,17 +15,6 @@ namespace bip = boost::interprocess;
 
 namespace pmemu::shmem {
 
-std::string check_header(const SegmentHeader& h, std::size_t mapped_size) {
-  if (h.magic != kSegmentMagic) return "shared memory segment has a bad magic number";
-  if (h.layout_version != kLayoutVersion)
-    return "shared memory segment has layout version " + std::to_string(h.layout_version) +
-           ", this binary expects " + std::to_string(kLayoutVersion);
-  if (h.size != mapped_size)
-    return "shared memory segment is " + std::to_string(h.size) + " bytes, mapped " +
-           std::to_string(mapped_size);
-  return {};
-}
-
 std::string segment_name(std::uint64_t key) { return "pmemu." + std::to_string(key); }
 
 std::uint64_t data_dir_key(const std::string& data_dir, std::string* error) {

@@ -1,10 +1,10 @@
 // The first bytes of the shared segment.
 //
-// Ownership: the postmaster writes every field once, in shmem_init, before the
-// first fork; after that the header is read-only for everyone. A child checks
-// magic, layout version and size when it starts using the segment, so a
-// mismatch (a stale or foreign segment) gives a message a person can act on
-// instead of silent corruption. `generation` counts crash-restart cycles of one
+// Ownership: the postmaster writes every field once, before the first fork;
+// after that the header is read-only for everyone. Children inherit the
+// mapping through fork and never attach by name, so nothing re-validates it
+// today; the magic, version and size are there for tools and core dumps to
+// recognise a segment, and for any future attach-by-name path to check. `generation` counts crash-restart cycles of one
 // postmaster: each cycle throws the segment away and makes a new one.
 #pragma once
 
@@ -41,8 +41,5 @@ struct SegmentHeader {
   std::int64_t postmaster_pid;
   AreaOffsets areas;
 };
-
-// "" if the header is usable for a segment of `mapped_size` bytes; else why not.
-[[nodiscard]] std::string check_header(const SegmentHeader& h, std::size_t mapped_size);
 
 }  // namespace pmemu::shmem

@@ -16,7 +16,7 @@
 #include "checkpointer/checkpointer_shmem.h"
 #include "common/elog.h"
 #include "ipc/pm_death.h"
-#include "ipc/my_mailbox.h"
+#include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -40,11 +40,7 @@ using elog::Level;
 namespace fs = std::filesystem;
 
 [[noreturn]] void leave(int code) {
-  auto& e = ipc::env();
-  ipc::imessage::close_my_mailbox();
-  if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
-  shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
-  _exit(code);
+  ipc::exit_child_cleanly(code);
 }
 
 [[noreturn]] void fail(const std::string& msg) {

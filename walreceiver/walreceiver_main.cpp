@@ -17,7 +17,7 @@
 
 #include "common/elog.h"
 #include "ipc/pm_death.h"
-#include "ipc/my_mailbox.h"
+#include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -50,16 +50,12 @@ void wake_startup() {
 }
 
 [[noreturn]] void leave(int code) {
-  auto& e = ipc::env();
   if (g_conn) PQfinish(g_conn);
   rcv().ready_to_display.store(0);
   rcv().pid.store(0);
   rcv().state.store(static_cast<std::uint32_t>(WalRcvState::Stopped), std::memory_order_release);
   wake_startup();
-  ipc::imessage::close_my_mailbox();
-  if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
-  shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
-  _exit(code);
+  ipc::exit_child_cleanly(code);
 }
 
 [[noreturn]] void fatal(const std::string& msg, const std::string& detail = {}) {

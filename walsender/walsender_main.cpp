@@ -5,7 +5,7 @@
 
 #include "common/elog.h"
 #include "ipc/pm_death.h"
-#include "ipc/my_mailbox.h"
+#include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -27,15 +27,11 @@ void WalSenderProc::set_title(const std::string& what) {
 
 void walsender_exit(WalSenderProc& p, int code) {
   (void)p.conn.try_flush();
-  auto& e = ipc::env();
   if (p.me) {
     release_slots_of(*p.ctl, p.me->pid.load());
     release_slot(*p.me);
   }
-  ipc::imessage::close_my_mailbox();
-  if (auto* slot = ipc::my_proc_slot()) shmem::proc_slot_end(*slot);
-  if (e.my_slot.valid()) shmem::mark_child_inactive(*e.areas.pmsignal, e.my_slot);
-  _exit(code);
+  ipc::exit_child_cleanly(code);
 }
 
 void walsender_fatal(WalSenderProc& p, const PgError& error) {
