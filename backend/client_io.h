@@ -1,12 +1,15 @@
 // One client connection's socket, buffered both ways, with waits that wake
 // for signals, the latch and postmaster death so the session can react to
-// them while idle. Owned by the backend process; never shared.
+// them while idle. The moving of bytes is protocol/socket_io's (shared with
+// the walsender); this class adds only the waiting. Owned by the backend
+// process; never shared.
 #pragma once
 
 #include <string>
 
 #include "common/unique_fd.h"
 #include "protocol/frontend.h"
+#include "protocol/socket_io.h"
 #include "protocol/wire.h"
 
 namespace pmemu::backend {
@@ -15,7 +18,7 @@ class ClientIo {
  public:
   explicit ClientIo(int fd) : fd_(fd) {}
 
-  protocol::Buffer& out() { return out_; }
+  protocol::Buffer& out() { return out_.buffer(); }
   // Sends everything buffered. False if the client went away.
   bool flush();
   // Sends buffered output, ignoring errors: used on the way out.
@@ -30,7 +33,7 @@ class ClientIo {
 
  private:
   UniqueFd fd_;
-  protocol::Buffer out_;
+  protocol::OutBuffer out_;
 };
 
 }  // namespace pmemu::backend

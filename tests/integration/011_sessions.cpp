@@ -65,10 +65,7 @@ TEST_CASE("011 sessions: a cancel request stops the running statement with 57014
     return contains(seen, "|active|") && contains(seen, "SELECT pg_sleep(30)");
   });
   const auto t0 = std::chrono::steady_clock::now();
-  PGcancel* cancel = PQgetCancel(conn);
-  char err[256];
-  REQUIRE(PQcancel(cancel, err, sizeof err) == 1);
-  PQfreeCancel(cancel);
+  send_cancel(conn);
   PGresult* r = PQgetResult(conn);
   REQUIRE(r != nullptr);
   CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/integration/harness/cluster.h"
+#include "tests/integration/harness/copy.h"
 #include "tests/integration/harness/text.h"
 #include "tests/integration/harness/wait.h"
 
@@ -18,13 +19,8 @@ namespace {
 
 // pmctl basebackup -R into `standby`'s (not yet created) data directory.
 void base_backup(Cluster& primary, Cluster& standby, const std::string& app) {
-  const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(primary.port()) + " user=" + primary.user() +
-                               " application_name=" + app;
-  const CmdResult r = standby.pmctl({"basebackup", "-D", standby.data_dir().string(), "-d", conninfo, "-P", "-R"});
-  REQUIRE_MESSAGE(r.exit_code == 0, r.describe() << "\n--- primary log:\n" << primary.log());
+  const CmdResult r = make_streaming_standby(primary, standby, app, {"-P"});
   CHECK_MESSAGE(contains(r.err, "kB"), "progress was not shown: " << r.describe());
-  standby.append_conf("port = " + std::to_string(standby.port()));
-  standby.append_conf("unix_socket_directories = '" + standby.base_dir().string() + "'");
 }
 
 std::string count_on(Cluster& c) { return trim(c.psql("SELECT count(*) FROM kv").out); }

@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "tests/integration/harness/cluster.h"
+#include "tests/integration/harness/copy.h"
 #include "tests/integration/harness/text.h"
 #include "tests/integration/harness/wait.h"
 #include "tests/integration/receivewal_support.h"
@@ -30,15 +31,7 @@ struct Setup {
     primary.init({"wal_keep_size=64MB"});
     primary.start();
     for (Cluster* s : {&s1, &s2}) {
-      const std::string app = s == &s1 ? "s1" : "s2";
-      const CmdResult r = s->pmctl({"basebackup", "-D", s->data_dir().string(), "-d",
-                                    "host=127.0.0.1 port=" + std::to_string(primary.port()) + " user=" +
-                                        primary.user() + " application_name=" + app,
-                                    "-R"});
-      REQUIRE_MESSAGE(r.exit_code == 0, r.describe());
-      s->append_conf("port = " + std::to_string(s->port()));
-      s->append_conf("unix_socket_directories = '" + s->base_dir().string() + "'");
-      s->append_conf("wal_retrieve_retry_interval = 200ms");
+      (void)make_streaming_standby(primary, *s, s == &s1 ? "s1" : "s2", {}, {"wal_retrieve_retry_interval = 200ms"});
       s->start();
       s->wait_for_log("database system is ready to accept read-only connections", 20s);
     }

@@ -10,6 +10,7 @@
 #include <future>
 
 #include "tests/integration/harness/cluster.h"
+#include "tests/integration/harness/copy.h"
 #include "tests/integration/harness/text.h"
 #include "tests/integration/harness/wait.h"
 #include "tests/integration/receivewal_support.h"
@@ -79,10 +80,7 @@ TEST_CASE("015 cancelling a synchronous wait warns that the row committed locall
     seen = c.psql("SELECT * FROM pg_stat_activity").out;
     return contains(seen, "|active|") && contains(seen, "INSERT INTO kv VALUES ('w', 'x')");
   });
-  PGcancel* cancel = PQgetCancel(conn);
-  char err[256];
-  REQUIRE(PQcancel(cancel, err, sizeof err) == 1);
-  PQfreeCancel(cancel);
+  send_cancel(conn);
   PGresult* r = PQgetResult(conn);
   REQUIRE(r != nullptr);
   CHECK(PQresultStatus(r) == PGRES_COMMAND_OK);  // the INSERT itself succeeded
@@ -99,13 +97,7 @@ TEST_CASE("015 no acknowledged row is missing on a promoted synchronous standby"
   primary.init({"wal_keep_size=64MB"});
   primary.start();
   Cluster s1("s1");
-  const CmdResult bb = s1.pmctl({"basebackup", "-D", s1.data_dir().string(), "-d",
-                                 "host=127.0.0.1 port=" + std::to_string(primary.port()) + " user=" + primary.user() +
-                                     " application_name=s1",
-                                 "-R"});
-  REQUIRE_MESSAGE(bb.exit_code == 0, bb.describe());
-  s1.append_conf("port = " + std::to_string(s1.port()));
-  s1.append_conf("unix_socket_directories = '" + s1.base_dir().string() + "'");
+  (void)make_streaming_standby(primary, s1, "s1");
   s1.start();
   set_sync_names(primary, "s1");
   wait_sync_state(primary, "s1", "sync");

@@ -24,4 +24,19 @@ void copy_cluster_files(Cluster& target, Cluster& source, bool as_standby, const
   }
 }
 
+CmdResult make_streaming_standby(Cluster& primary, Cluster& standby, const std::string& app,
+                                 const std::vector<std::string>& extra_args,
+                                 const std::vector<std::string>& extra_conf) {
+  const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(primary.port()) + " user=" + primary.user() +
+                               " application_name=" + app;
+  std::vector<std::string> args{"basebackup", "-D", standby.data_dir().string(), "-d", conninfo, "-R"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  const CmdResult r = standby.pmctl(args);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.describe() << "\n--- primary log:\n" << primary.log());
+  standby.append_conf("port = " + std::to_string(standby.port()));
+  standby.append_conf("unix_socket_directories = '" + standby.base_dir().string() + "'");
+  for (auto& line : extra_conf) standby.append_conf(line);
+  return r;
+}
+
 }  // namespace pmemu::integration

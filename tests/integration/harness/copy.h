@@ -11,4 +11,12 @@ namespace pmemu::integration {
 void copy_cluster_files(Cluster& target, Cluster& source, bool as_standby,
                         const std::string& application_name = "standby");
 
+// `pmctl basebackup -R` from the running `primary` into `standby`'s (not yet
+// created) data directory, with application_name `app`, then the standby's own
+// port and socket directory and any `extra_conf` lines. Returns pmctl's result
+// (already required to succeed) so callers can look at its output.
+CmdResult make_streaming_standby(Cluster& primary, Cluster& standby, const std::string& app,
+                                 const std::vector<std::string>& extra_args = {},
+                                 const std::vector<std::string>& extra_conf = {});
+
 }  // namespace pmemu::integration

@@ -1,5 +1,7 @@
 #include "tests/integration/harness/pg_conn.h"
 
+#include <doctest.h>
+
 #include <poll.h>
 
 #include <regex>
@@ -59,6 +61,15 @@ PgConn::~PgConn() { close(); }
 void PgConn::close() {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
+}
+
+void send_cancel(PGconn* conn) {
+  PGcancel* cancel = PQgetCancel(conn);
+  REQUIRE(cancel != nullptr);
+  char err[256];
+  const int sent = PQcancel(cancel, err, sizeof err);
+  PQfreeCancel(cancel);
+  REQUIRE_MESSAGE(sent == 1, "PQcancel failed: " << err);
 }
 
 PgConn PgConn::connect(const std::string& conninfo, std::chrono::milliseconds timeout) {

@@ -68,6 +68,10 @@ class PgConn {
   std::unique_ptr<std::vector<std::string>> notices_;
 };
 
+// Sends a CancelRequest for whatever `conn` is running (PQcancel); fails the
+// test if it cannot be sent.
+void send_cancel(PGconn* conn);
+
 // "57P03" from "FATAL:  57P03: the database ...", or "" if none.
 [[nodiscard]] std::string sqlstate_in(std::string_view text);
 
