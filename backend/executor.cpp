@@ -81,6 +81,10 @@ void Executor::commit(Lsn end) {
 
 // Rows a reader sees must not vanish in a crash: make everything inserted so
 // far durable first (usually a no-op, or a share of a concurrent group flush).
+// Readers take `written()` (lock-free) while holding the table lock: every
+// row they can see was logged by an insert that completed before the row
+// was applied, so its record ends at or below `written()`; the WAL insert
+// lock stays off the read path.
 void Executor::make_visible_durable(Lsn upto) {
   if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off && xlog().flushed() < upto)
     xlog().flush(upto);
@@ -167,7 +171,7 @@ std::optional<PgError> Executor::select_value(const sql::SelectValue& s) {
   {
     auto t = ipc::env().areas.kv->lock();
     if (auto v = t.get(s.k)) value = std::string(*v);
-    seen = xlog().insert_position();
+    seen = xlog().written();
   }
   make_visible_durable(seen);
   protocol::row_description(io_.out(), {Col{"v", protocol::kTextType}});
@@ -184,7 +188,7 @@ std::optional<PgError> Executor::select_rows(const sql::SelectRows& s) {
   {
     auto t = ipc::env().areas.kv->lock();
     t.scan(s.order_by_k, limit, [&](std::string_view k, std::string_view v) { rows.emplace_back(k, v); });
-    seen = xlog().insert_position();
+    seen = xlog().written();
   }
   make_visible_durable(seen);
   protocol::row_description(io_.out(), {Col{"k", protocol::kTextType}, Col{"v", protocol::kTextType}});
@@ -199,7 +203,7 @@ std::optional<PgError> Executor::select_count() {
   {
     auto t = ipc::env().areas.kv->lock();
     n = t.count();
-    seen = xlog().insert_position();
+    seen = xlog().written();
   }
   make_visible_durable(seen);
   protocol::row_description(io_.out(), {Col{"count", protocol::kInt8Type}});
