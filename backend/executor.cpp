@@ -73,7 +73,7 @@ wal::Xlog& Executor::xlog() {
 void Executor::commit(Lsn end) {
   if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off) {
     xlog().flush(end);
-    walsender::wake_all();  // flushed WAL is what walsenders may send
+    walsender::announce_flushed(xlog().flushed());  // flushed WAL is what walsenders may send
     // A cancelled wait is only a WARNING: the row is committed locally.
     if (auto warning = wait_for_sync_rep(end, io_)) protocol::notice_response(io_.out(), *warning);
   }
@@ -86,8 +86,10 @@ void Executor::commit(Lsn end) {
 // was applied, so its record ends at or below `written()`; the WAL insert
 // lock stays off the read path.
 void Executor::make_visible_durable(Lsn upto) {
-  if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off && xlog().flushed() < upto)
+  if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off && xlog().flushed() < upto) {
     xlog().flush(upto);
+    walsender::announce_flushed(xlog().flushed());
+  }
 }
 
 std::optional<PgError> Executor::check_sizes(const std::string& k, const std::string& v) {
@@ -320,7 +322,7 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
       if (in_recovery()) return recovery_in_progress();
       Lsn at = xlog().switch_segment();
       xlog().flush(at);
-      walsender::wake_all();
+      walsender::announce_flushed(xlog().flushed());
       return one(kPgLsnType, at.str());
     }
     case sql::Function::kPgSleep: {

@@ -69,7 +69,7 @@ CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
     out.lsn = Lsn{out.end.get() - wal::max_align(wal::kRecordHeaderSize + bytes.size())};
   }
   xlog.flush(out.end);
-  walsender::wake_all();
+  walsender::announce_flushed(xlog.flushed());
 
   cf.checkpoint = out.lsn;
   cf.redo = out.redo;

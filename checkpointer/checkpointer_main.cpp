@@ -144,7 +144,7 @@ void checkpointer_main() {
     }
     if (recovery_done && xlog.written() > xlog.flushed()) {
       xlog.flush(xlog.written());
-      walsender::wake_all();
+      walsender::announce_flushed(xlog.flushed());
     }
 
     auto until_timed = std::chrono::duration_cast<std::chrono::milliseconds>(

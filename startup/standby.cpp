@@ -1,11 +1,14 @@
 #include "startup/standby.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 
 #include "common/elog.h"
+#include "ipc/lsn_notice.h"
+#include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -94,6 +97,11 @@ void follow_primary(wal::WalReader& reader, const wal::ControlFile& cf, RedoResu
   std::optional<Clock::time_point> last_request;
   bool told_no_conninfo = false;
   Lsn shown;
+  auto* mailbox = ipc::imessage::my_mailbox();
+  // How far received WAL is flushed, as kWalReceivedFlushed messages tell
+  // us; a set latch (the walreceiver left, or no message could be queued)
+  // makes us read WalRcvData's position instead.
+  Lsn received = Lsn{rcv.flushed_upto.load(std::memory_order_acquire)};
   for (;;) {
     check_startup_interrupts();
     if (promotion_requested()) {
@@ -103,7 +111,7 @@ void follow_primary(wal::WalReader& reader, const wal::ControlFile& cf, RedoResu
       elog::log(elog::Level::Log, "redo done at " + redo.last_record.str());
       return;
     }
-    replay_flushed(reader, redo, Lsn{rcv.flushed_upto.load(std::memory_order_acquire)});
+    replay_flushed(reader, redo, received);
     if (redo.end != shown) {
       ipc::set_ps_title("startup recovering " + redo.end.str());
       shown = redo.end;
@@ -127,9 +135,12 @@ void follow_primary(wal::WalReader& reader, const wal::ControlFile& cf, RedoResu
     ipc::WaitSpec w;
     w.latch = &slot->latch;
     w.timeout_ms = 100;
+    if (mailbox) w.messages = mailbox->wait_hook();
     auto ev = ipc::wait_event(w);
     ipc::reset_latch(slot->latch);
     if (ev & ipc::kWaitPostmasterDeath) std::exit(1);
+    received = std::max(received, ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalReceivedFlushed));
+    if (ev & ipc::kWaitLatch) received = std::max(received, Lsn{rcv.flushed_upto.load(std::memory_order_acquire)});
   }
 }
 

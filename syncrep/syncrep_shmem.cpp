@@ -1,7 +1,7 @@
 #include "syncrep/syncrep_shmem.h"
 
+#include "ipc/lsn_notice.h"
 #include "ipc/process_env.h"
-#include "shmem/proc_slots.h"
 
 namespace pmemu::syncrep {
 namespace {
@@ -25,7 +25,10 @@ void release_waiters(SyncRepShmem& shm, Lsn write, Lsn flush, Lsn apply) {
     const std::uint64_t want = shm.waiters[i].wait_lsn.load(std::memory_order_acquire);
     if (want == 0) continue;
     const auto mode = shm.waiters[i].mode.load(std::memory_order_acquire);
-    if (mode < 3 && shm.released[mode].load() >= want) shmem::set_latch(procs->slots[i].latch);
+    if (mode >= 3) continue;
+    const std::uint64_t released = shm.released[mode].load();
+    if (released >= want && raise(shm.waiters[i].answered, want))
+      (void)ipc::notify_lsn(ChildSlot(i), ipc::imessage::MessageType::kSyncRepReleased, Lsn{released});
   }
 }
 

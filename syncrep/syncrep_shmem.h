@@ -7,9 +7,16 @@
 //   walsenders after a standby's reply; read by waiters.
 // - waiters[slot].wait_lsn: written only by the backend owning that process
 //   slot: its commit's end while it waits, 0 otherwise. waiters[slot].mode:
-//   same owner. A walsender that raised released[] sets the latch of every
-//   slot whose wait_lsn it now covers; a waiter re-checks released[] after
-//   publishing wait_lsn and after every wake-up, so no wake-up is lost.
+//   same owner. A walsender that raised released[] sends a kSyncRepReleased
+//   imessage (ipc/lsn_notice.h: or sets the latch if none can be queued) to
+//   every slot whose wait_lsn it now covers; a waiter re-checks released[]
+//   after publishing wait_lsn and after every wake-up, so no wake-up is lost.
+// - waiters[slot].answered: the highest wait_lsn a kSyncRepReleased message
+//   was sent for; raised only (CAS max) by walsenders, and only the one that
+//   raises it sends, so a wait gets one message however many standbys reply
+//   at once. Never reset: a slot's successive waits (whoever owns the slot)
+//   are for ever later commits, so a stale sender still holding an older
+//   wait_lsn cannot swallow the message a newer wait needs.
 #pragma once
 
 #include <atomic>
@@ -26,6 +33,7 @@ enum class WaitMode : std::uint32_t { Write = 0, Flush = 1, Apply = 2 };  // do 
 struct Waiter {
   std::atomic<std::uint64_t> wait_lsn;
   std::atomic<std::uint32_t> mode;
+  std::atomic<std::uint64_t> answered;
 };
 
 struct SyncRepShmem {
@@ -43,7 +51,7 @@ struct SyncRepShmem {
   }
 };
 
-// Walsender side: raise the released positions and wake covered waiters.
+// Walsender side: raise the released positions and tell covered waiters.
 void release_waiters(SyncRepShmem& shm, Lsn write, Lsn flush, Lsn apply);
 
 }  // namespace pmemu::syncrep

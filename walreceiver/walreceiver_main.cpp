@@ -18,6 +18,7 @@
 #include "common/elog.h"
 #include "ipc/pm_death.h"
 #include "ipc/child_exit.h"
+#include "ipc/lsn_notice.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -44,9 +45,17 @@ PGconn* g_conn = nullptr;
 
 WalRcvData& rcv() { return *ipc::env().areas.walrcv; }
 
+// Our state changed (we are leaving): the startup process looks at it.
 void wake_startup() {
   auto* procs = ipc::env().areas.procs;
   if (auto* slot = procs->get(ChildSlot{rcv().startup_latch_slot.load()})) shmem::set_latch(slot->latch);
+}
+
+// WAL is on disk up to `flushed`: the startup process may replay it.
+void publish_flushed(Lsn flushed) {
+  rcv().flushed_upto.store(flushed.get(), std::memory_order_release);
+  (void)ipc::notify_lsn(ChildSlot{rcv().startup_latch_slot.load()},
+                        ipc::imessage::MessageType::kWalReceivedFlushed, flushed);
 }
 
 [[noreturn]] void leave(int code) {
@@ -194,8 +203,7 @@ void walreceiver_main() {
         if (clean) {
           elog::log_detail(Level::Log, "replication terminated by primary server",
                            "End of WAL reached on timeline " + std::to_string(tli) + " at " + writer.end().str() + ".");
-          rcv().flushed_upto.store(writer.end().get(), std::memory_order_release);
-          wake_startup();
+          publish_flushed(writer.end());
           leave(1);
         }
         fatal("could not receive data from WAL stream: " + last_error());
@@ -229,10 +237,10 @@ void walreceiver_main() {
     if (got_data) {
       if (auto err = writer.flush(); !err.empty()) fatal(err);
       flushed = writer.end();
-      rcv().flushed_upto.store(flushed.get(), std::memory_order_release);
-      wake_startup();
+      // The reply first: a synchronous commit on the primary waits for it.
       if (!send_reply(written, flushed, false)) fatal("could not send data to WAL stream: " + last_error());
       last_reply = Clock::now();
+      publish_flushed(flushed);
     }
 
     auto& s = e.settings;

@@ -5,9 +5,12 @@
 // the checkpointer's shutdown_checkpoint_done) everything through the
 // shutdown checkpoint record is sent and confirmed before we leave.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 
 #include "common/elog.h"
+#include "ipc/lsn_notice.h"
+#include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
 #include "ipc/wait.h"
 #include "protocol/backend_messages.h"
@@ -29,8 +32,8 @@ using std::chrono::milliseconds;
 
 // Stop queueing WAL while this much output waits for the socket.
 constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
-// Flushes wake us through the latch; this only bounds the damage if some
-// flushing path forgets to.
+// Flushes reach us as kWalFlushed imessages (or, if none could be queued,
+// as a set latch); this only bounds a sleep with nothing else to wait for.
 constexpr int kSafetyNetWaitMs = 1000;
 
 Lsn flush_lsn() { return Lsn{ipc::env().areas.xlog->flushed.load(std::memory_order_acquire)}; }
@@ -41,6 +44,10 @@ struct Stream {
   TimeLineId tli;
   std::string slot;  // empty: no slot
   Lsn sent;
+  // How far WAL is flushed, as far as we were told: kWalFlushed messages
+  // carry it; a set latch (the fallback when none could be queued, or the
+  // shutdown handshake) makes us read the shared position instead.
+  Lsn flushed = flush_lsn();
   Clock::time_point last_reply = Clock::now();
   bool ping_sent = false;
   bool client_done = false;
@@ -94,7 +101,6 @@ struct Stream {
   // Queues flushed WAL after `sent`; true when caught up.
   bool send_wal() {
     const auto seg = ipc::env().wal_segment_size;
-    Lsn flushed = flush_lsn();
     while (sent < flushed && p.conn.pending() < kMaxPendingOutput) {
       Lsn end = chunk_end(sent, flushed, seg);
       std::string msg = protocol::pack_xlog_data_header(sent, flushed, protocol::now_pg_micros());
@@ -159,8 +165,12 @@ struct Stream {
 
   void loop() {
     auto* slot_proc = ipc::my_proc_slot();
+    auto& mailbox = *ipc::imessage::my_mailbox();
     for (;;) {
       check_interrupts(p);
+      // The last cycle must reach the shutdown checkpoint, flushed before
+      // we were told to stop: read it, whatever messages are still queued.
+      if (p.last_cycle) flushed = std::max(flushed, flush_lsn());
       process_replies();
       if (client_done) return;
       const bool caught_up = send_wal();
@@ -175,9 +185,12 @@ struct Stream {
       w.want_read = true;
       w.want_write = p.conn.pending() > 0;
       w.timeout_ms = sleep_ms;
+      w.messages = mailbox.wait_hook();
       auto ev = ipc::wait_event(w);
       ipc::reset_latch(slot_proc->latch);
       if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
+      if (Lsn told = ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalFlushed); told > flushed) flushed = told;
+      if (ev & ipc::kWaitLatch) flushed = std::max(flushed, flush_lsn());
     }
   }
 };
@@ -194,6 +207,8 @@ std::optional<PgError> start_replication(WalSenderProc& p, const protocol::repl:
     if (auto err = acquire_slot(*p.ctl, e.data_dir, *cmd.slot, p.me->pid.load())) return err;
   }
   p.set_state(WalSndState::Catchup);
+  // From here on flushes are announced to us; pairs with announce_flushed().
+  std::atomic_thread_fence(std::memory_order_seq_cst);
   protocol::copy_both_response(p.conn.out());
   const Lsn flushed = flush_lsn();
   if (cmd.start > flushed) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "ipc/lsn_notice.h"
 #include "ipc/process_env.h"
 #include "shmem/proc_slots.h"
 
@@ -20,6 +21,13 @@ void copy_text(char* dst, std::size_t cap, const std::string& src) {
 void ring(const WalSnd& w) {
   auto* procs = ipc::env().areas.procs;
   if (procs && w.proc_slot < procs->count) shmem::set_latch(procs->slots[w.proc_slot].latch);
+}
+
+// Only a walsender in the CopyBoth loop reads kWalFlushed; one running a
+// command (a long BASE_BACKUP, say) would only pile messages up.
+bool streams(const WalSnd& w) {
+  const auto st = static_cast<WalSndState>(w.state.load(std::memory_order_relaxed));
+  return st == WalSndState::Catchup || st == WalSndState::Streaming || st == WalSndState::Stopping;
 }
 
 }  // namespace
@@ -66,6 +74,7 @@ WalSnd* claim_slot(WalSndCtl& ctl, std::int32_t pid, const SlotIdentity& who) {
     w.apply.store(0);
     w.reply_time.store(0);
     w.sync_priority.store(0);
+    w.announced.store(0);
     copy_text(w.application_name, sizeof w.application_name, who.application_name);
     copy_text(w.client_addr, sizeof w.client_addr, who.client_addr);
     w.published.store(1, std::memory_order_release);
@@ -79,12 +88,20 @@ void release_slot(WalSnd& w) {
   w.pid.store(0, std::memory_order_release);
 }
 
-void wake_all() {
+void announce_flushed(Lsn flushed) {
   auto* ctl = ipc::env().areas.walsnd;
   if (!ctl) return;
+  // Pairs with the fence after a walsender enters Catchup and before it reads
+  // the flush position: either it sees our flush, or we see it streaming.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
   for (std::uint32_t i = 0; i < ctl->max_wal_senders; ++i) {
     auto& w = ctl->walsnds[i];
-    if (w.published.load(std::memory_order_acquire)) ring(w);
+    if (!w.published.load(std::memory_order_acquire) || !streams(w)) continue;
+    std::uint64_t told = w.announced.load(std::memory_order_relaxed);
+    bool raised = false;
+    while (told < flushed.get() && !(raised = w.announced.compare_exchange_weak(told, flushed.get()))) {
+    }
+    if (raised) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::kWalFlushed, flushed);
   }
 }
 

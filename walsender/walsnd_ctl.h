@@ -11,13 +11,18 @@
 //   that same walsender on its way out. The postmaster never reads it.
 // - WalSnd::published: set (release) by the owner after it filled
 //   proc_slot, application_name and client_addr, cleared before pid goes
-//   back to 0; readers (pg_stat_replication, wake_all) look at a slot only
+//   back to 0; readers (pg_stat_replication, announce_flushed) look at a slot only
 //   while published is 1, so they never see half-written identity text. The
 //   text fields never change while published.
 // - WalSnd::state, sent, write, flush, apply, reply_time: written only by
 //   the owner, relaxed atomics; a reader may see a mix of old and new
 //   positions, which is what PostgreSQL's readers accept too (each value is
 //   individually valid and monotonic except state).
+// - WalSnd::announced: the highest flush position some process has already
+//   sent this walsender a kWalFlushed imessage for; raised only (CAS max) by
+//   the announcers, reset to 0 by the owner in claim_slot(). It keeps a burst
+//   of commits from queueing one message per commit per walsender when one
+//   message with the newest position says it all.
 // - WalSnd::sync_priority: reserved for synchronous replication (written by
 //   the owner when it re-reads synchronous_standby_names); 0 today.
 // - stop_requested (per slot) / init_stopping (global): set by the
@@ -67,6 +72,7 @@ struct WalSnd {
   std::atomic<std::uint64_t> apply;
   std::atomic<std::int64_t> reply_time;  // PostgreSQL-epoch microseconds, 0 = none yet
   std::atomic<std::uint32_t> sync_priority;
+  std::atomic<std::uint64_t> announced;
   char application_name[64];
   char client_addr[64];
 };
@@ -112,9 +118,11 @@ struct SlotIdentity {
 void release_slot(WalSnd& w);
 
 // --- anyone ---
-// Sets the latch of every published walsender: "WAL was flushed, look again".
-// Call after advancing the flush position. Cheap when nobody sleeps.
-void wake_all();
+// Tells every streaming walsender, with a kWalFlushed imessage, that WAL is
+// flushed up to `flushed` (ipc/lsn_notice.h: its latch if no message can be
+// queued). Call after advancing the flush position; walsenders already told
+// about `flushed` or more get nothing.
+void announce_flushed(Lsn flushed);
 
 // Lowest Lsn some live walsender may still read (its sent position), or an
 // invalid Lsn if none streams. Used with the slots' floor by the checkpointer.

@@ -32,6 +32,18 @@ void wait_for_count(Cluster& c, const std::string& want) {
   });
 }
 
+// Sum of one pg_stat_imessage counter over the processes of `type`
+// (columns: pid, backend_type, queued, sent, received, bytes, full_waits).
+long imessage_count(PgConn& c, const std::string& type, int column) {
+  auto r = c.exec("SELECT * FROM pg_stat_imessage");
+  REQUIRE_MESSAGE(r.ok(), r.describe());
+  long sum = 0;
+  for (auto& row : r.rows)
+    if (row.size() == 7 && row[1] == type) sum += std::stol(row[column]);
+  return sum;
+}
+constexpr int kSentColumn = 3, kReceivedColumn = 4;
+
 }  // namespace
 
 TEST_CASE("013 streaming: two standbys from base backups follow the primary") {
@@ -57,6 +69,15 @@ TEST_CASE("013 streaming: two standbys from base backups follow the primary") {
   wait_for_count(s1, "149");
   wait_for_count(s2, "149");
   CHECK(trim(s1.psql("SELECT v FROM kv WHERE k = 'a7'").out) == "changed");
+
+  // The wake-ups travelled as imessages: flushes to the walsenders, and the
+  // walreceiver's flushes to the startup process.
+  CHECK(imessage_count(p, "walsender", kReceivedColumn) > 0);
+  {
+    PgConn q1 = s1.session();
+    CHECK(imessage_count(q1, "walreceiver", kSentColumn) > 0);
+    CHECK(imessage_count(q1, "startup", kReceivedColumn) > 0);
+  }
 
   // The primary sees two streaming standbys at sensible positions.
   wait_for("two streaming rows in pg_stat_replication", 20s, [&](std::string& seen) {
@@ -115,6 +136,16 @@ TEST_CASE("013 streaming: a synchronous standby holds commits until it confirms"
     return r.rows.size() == 1 && r.rows[0][8] == "sync";
   });
   REQUIRE(p.exec("INSERT INTO kv VALUES ('sync1', 'x')").ok());  // confirmed at once
+  // Each commit waited for the standby; the release woke this session as a
+  // kSyncRepReleased imessage (counted on our own process slot).
+  for (int i = 0; i < 5; ++i) REQUIRE(p.exec("UPDATE kv SET v = 'x" + std::to_string(i) + "' WHERE k = 'sync1'").ok());
+  const std::string me = p.exec("SELECT pg_backend_pid()").get();
+  auto stats = p.exec("SELECT * FROM pg_stat_imessage");
+  REQUIRE_MESSAGE(stats.ok(), stats.describe());
+  long received = -1;
+  for (auto& row : stats.rows)
+    if (row.size() == 7 && row[0] == me) received = std::stol(row[kReceivedColumn]);
+  CHECK_MESSAGE(received > 0, stats.describe());
   // synchronous_commit = on promises the standby's flush, not its replay.
   wait_for_count(s1, "1");
 
