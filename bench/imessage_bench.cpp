@@ -19,6 +19,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -368,6 +369,17 @@ struct Row {
   bool higher;
 };
 
+// BENCH_ONLY="0,4" measures only those mechanisms (0 imessage, 1 pipe,
+// 2 unix socket, 3 boost message_queue, 4 futex ring): for quick iterations
+// on one comparison; the others then print as 0.
+bool wanted(int kind) {
+  const char* only = std::getenv("BENCH_ONLY");
+  if (!only || !*only) return true;
+  for (const char* c = only; *c; ++c)
+    if (*c - '0' == kind) return true;
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -381,6 +393,7 @@ int main(int argc, char** argv) {
   for (std::size_t size : {std::size_t{64}, std::size_t{512}}) {
     Figures f[5];
     for (int k = 0; k < 5; ++k) {
+      if (!wanted(k)) continue;
       std::fprintf(stderr, "bench/imessage: %s, %zu bytes\n", names[k], size);
       f[k] = measure(k, size, size == 64 ? n_stream : n_stream / 2, n_rt);
     }

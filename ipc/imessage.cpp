@@ -7,11 +7,21 @@
 namespace pmemu::ipc::imessage {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+#endif
+}
+
 // Holds a queue lock; repairs after a holder that died inside.
 class Held {
  public:
-  Held(Area& a, std::uint32_t slot) : q_(a.queue(slot)) {
-    if (q_.lock.lock()) a.repair_queue(slot);
+  Held(Area& a, std::uint32_t slot, Pid me) : q_(a.queue(slot)) {
+    if (q_.lock.lock(me)) a.repair_queue(slot);
   }
   ~Held() { q_.lock.unlock(); }
   Held(const Held&) = delete;
@@ -56,7 +66,7 @@ std::variant<Mailbox, std::string> Mailbox::open(Area* area, ChildSlot me, Pid p
   if (!pid.valid()) return std::string("imessage owner pid is invalid");
   Queue& q = area->queue(me.get());
   {
-    Held h(*area, me.get());
+    Held h(*area, me.get(), pid);
     area->reset_queue(me.get());
     q.sent.store(0, std::memory_order_relaxed);
     q.full_waits.store(0, std::memory_order_relaxed);
@@ -69,7 +79,7 @@ std::variant<Mailbox, std::string> Mailbox::open(Area* area, ChildSlot me, Pid p
 Mailbox::~Mailbox() {
   if (!area_) return;
   Queue& q = area_->queue(me_.get());
-  Held h(*area_, me_.get());
+  Held h(*area_, me_.get(), pid_);
   q.owner_pid.store(0, std::memory_order_release);
   area_->reset_queue(me_.get());
 }
@@ -78,7 +88,7 @@ SendStatus Mailbox::try_append(Queue& q, std::uint32_t to, std::uint16_t type, s
                                pid_t* ring) {
   const auto len = static_cast<std::uint32_t>(payload.size());
   const std::uint32_t rec = record_size(len);
-  Held h(*area_, to);
+  Held h(*area_, to, pid_);
   const pid_t owner = q.owner_pid.load(std::memory_order_relaxed);
   if (owner == 0) return SendStatus::kRecipientGone;
   const std::uint64_t t = q.tail.load(std::memory_order_relaxed);
@@ -186,11 +196,31 @@ bool Mailbox::has_messages() const {
   return !(pos_page(t) == q.head_page && pos_off(t) == q.head_off);
 }
 
+bool Mailbox::spin_for_message() {
+  const auto budget = spin_.budget();
+  if (budget.count() == 0) return false;
+  const auto start = Clock::now();
+  for (;;) {
+    if (has_messages()) {
+      spin_.paid();
+      return true;
+    }
+    const auto looked = Clock::now();
+    if (looked - start >= budget) {
+      spin_.wasted();
+      return false;
+    }
+    do {
+      for (int i = 0; i < 8; ++i) cpu_relax();
+    } while (Clock::now() - looked < SpinPolicy::kCheckEvery);
+  }
+}
+
 void Mailbox::release_idle_page() {
   Queue& q = area_->queue(me_.get());
   const std::uint64_t seen = q.tail.load(std::memory_order_acquire);
   if (pos_page(seen) == kNoPage || pos_page(seen) != q.head_page || pos_off(seen) != q.head_off) return;
-  Held h(*area_, me_.get());
+  Held h(*area_, me_.get(), pid_);
   const std::uint64_t t = q.tail.load(std::memory_order_relaxed);
   if (t != seen) return;  // a sender got in first: not idle after all
   q.tail.store(kEmptyTail, std::memory_order_release);
@@ -203,6 +233,7 @@ void Mailbox::release_idle_page() {
 
 bool Mailbox::before_sleep(void* self) {
   auto* m = static_cast<Mailbox*>(self);
+  if (m->spin_for_message()) return true;
   m->release_idle_page();
   Queue& q = m->area_->queue(m->me_.get());
   q.sleeping.store(1, std::memory_order_seq_cst);
@@ -211,13 +242,16 @@ bool Mailbox::before_sleep(void* self) {
     q.sleeping.store(0, std::memory_order_relaxed);
     return true;
   }
+  m->asleep_since_ = Clock::now();
   return false;
 }
 
 bool Mailbox::after_sleep(void* self) {
   auto* m = static_cast<Mailbox*>(self);
   m->area_->queue(m->me_.get()).sleeping.store(0, std::memory_order_relaxed);
-  return m->has_messages();
+  const bool got = m->has_messages();
+  m->spin_.woke(Clock::now() - m->asleep_since_, got);
+  return got;
 }
 
 MessageWait Mailbox::wait_hook() { return MessageWait{this, &Mailbox::before_sleep, &Mailbox::after_sleep}; }

@@ -20,6 +20,7 @@
 
 #include "common/strong_id.h"
 #include "ipc/imessage_area.h"
+#include "ipc/spin_policy.h"
 #include "ipc/wait.h"
 
 namespace pmemu::ipc::imessage {
@@ -76,7 +77,9 @@ class Mailbox {
   [[nodiscard]] static std::variant<Mailbox, std::string> open(Area* area, ChildSlot me, Pid pid);
   // Closes the queue to senders and frees unread messages (clean exit).
   ~Mailbox();
-  Mailbox(Mailbox&& o) noexcept : area_(o.area_), me_(o.me_), pid_(o.pid_), seen_tail_(o.seen_tail_) {
+  Mailbox(Mailbox&& o) noexcept
+      : area_(o.area_), me_(o.me_), pid_(o.pid_), seen_tail_(o.seen_tail_), spin_(o.spin_),
+        asleep_since_(o.asleep_since_) {
     o.area_ = nullptr;
   }
   Mailbox& operator=(Mailbox&&) = delete;
@@ -107,6 +110,8 @@ class Mailbox {
   // Gives back the page of an empty queue before sleeping, so an idle
   // process holds no memory.
   void release_idle_page();
+  // Before sleeping: watch the queue for a while (true if a message came).
+  [[nodiscard]] bool spin_for_message();
   static bool before_sleep(void* self);
   static bool after_sleep(void* self);
 
@@ -117,6 +122,8 @@ class Mailbox {
   // receive() re-reads the shared tail (a cache line the senders write) only
   // when it has consumed up to here.
   std::uint64_t seen_tail_ = kEmptyTail;
+  SpinPolicy spin_;
+  std::chrono::steady_clock::time_point asleep_since_{};
 };
 
 }  // namespace pmemu::ipc::imessage

@@ -29,7 +29,7 @@ TEST_CASE("a sender that dies holding the queue lock with a claimed page wedges 
   auto r = f.open(1);
   const int st = in_child_that_dies([&] {
     Queue& q = f.area().queue(1);
-    (void)q.lock.lock();
+    (void)q.lock.lock(Pid(::getpid()));
     (void)f.area().claim_page(1);  // claimed, never published
   });
   REQUIRE(WIFEXITED(st));
@@ -48,7 +48,7 @@ TEST_CASE("a sender that dies after publishing keeps its message deliverable") {
   in_child_that_dies([&] {
     auto s = f.open(0);
     for (unsigned i = 0; i < 5; ++i) (void)s.send(ChildSlot(1), kT, bytes_of(100, i));
-    (void)f.area().queue(1).lock.lock();  // dies inside the lock, after its sends
+    (void)f.area().queue(1).lock.lock(Pid(::getpid()));  // dies inside the lock, after its sends
   });
   Message m;
   for (unsigned i = 0; i < 5; ++i) {
