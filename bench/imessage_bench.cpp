@@ -231,6 +231,20 @@ struct OursMech : Mechanism {
   }
 };
 
+// BENCH_PIN=split puts the parent on CPU 0 and the child on CPU 1;
+// BENCH_PIN=same puts both on CPU 0. Unset: the scheduler decides, and on
+// this 2-core machine it decides differently on a quiet and on a busy
+// machine, which moves every mechanism's figures a lot.
+void place(int side) {
+  const char* pin = std::getenv("BENCH_PIN");
+  if (!pin || !*pin) return;
+  const std::string how(pin);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(how == "split" ? side : 0, &set);
+  if (::sched_setaffinity(0, sizeof set, &set) != 0) std::perror("sched_setaffinity");
+}
+
 struct Shared {
   std::atomic<std::uint64_t> ready, end_ns;
 };
@@ -244,6 +258,7 @@ double throughput(Mechanism& mech, std::size_t size, std::size_t n, double* sig_
   auto* sh = new (shared_map(sizeof(Shared))) Shared{};
   pid_t pid = ::fork();
   if (pid == 0) {
+    place(1);
     mech.after_fork(1);
     std::vector<char> buf(size);
     sh->ready.store(1);
@@ -251,6 +266,7 @@ double throughput(Mechanism& mech, std::size_t size, std::size_t n, double* sig_
     sh->end_ns.store(now_ns());
     ::_exit(0);
   }
+  place(0);
   mech.after_fork(0);
   std::vector<char> buf(size, 'x');
   while (!sh->ready.load()) ::sched_yield();
@@ -273,6 +289,7 @@ double throughput(Mechanism& mech, std::size_t size, std::size_t n, double* sig_
 void round_trips(Mechanism& mech, std::size_t size, std::size_t n, double* p50, double* p99) {
   pid_t pid = ::fork();
   if (pid == 0) {
+    place(1);
     mech.after_fork(1);
     std::vector<char> buf(size);
     for (std::size_t i = 0; i < n + 100; ++i) {
@@ -281,6 +298,7 @@ void round_trips(Mechanism& mech, std::size_t size, std::size_t n, double* p50, 
     }
     ::_exit(0);
   }
+  place(0);
   mech.after_fork(0);
   std::vector<char> buf(size, 'y');
   std::vector<double> us;

@@ -1,5 +1,7 @@
 #include "ipc/imessage.h"
 
+#include <sched.h>
+
 #include <csignal>
 #include <cstring>
 #include <ctime>
@@ -210,9 +212,10 @@ bool Mailbox::spin_for_message() {
       spin_.wasted();
       return false;
     }
-    do {
+    // The sender may be waiting for this very CPU: let it run first.
+    ::sched_yield();
+    while (Clock::now() - looked < SpinPolicy::kCheckEvery)
       for (int i = 0; i < 8; ++i) cpu_relax();
-    } while (Clock::now() - looked < SpinPolicy::kCheckEvery);
   }
 }
 
