@@ -10,8 +10,17 @@
 namespace pmemu::wal {
 
 WalReader::WalReader(std::string pg_wal_dir, std::uint32_t seg_size, TimeLineId tli)
-    : dir_(std::move(pg_wal_dir)), seg_size_(seg_size), tli_(tli) {
+    : WalReader(std::move(pg_wal_dir), seg_size, TimelineHistory::single(tli)) {}
+
+WalReader::WalReader(std::string pg_wal_dir, std::uint32_t seg_size, TimelineHistory history)
+    : dir_(std::move(pg_wal_dir)), seg_size_(seg_size), history_(std::move(history)) {
   buf_.reserve(kMaxRecordSize);
+}
+
+void WalReader::set_history(TimelineHistory history) {
+  history_ = std::move(history);
+  fd_ = UniqueFd{};  // the same segment may now be read from another timeline's file
+  fd_segno_.reset();
 }
 
 void WalReader::seek(Lsn start, std::optional<Lsn> expected_prev) {
@@ -20,21 +29,31 @@ void WalReader::seek(Lsn start, std::optional<Lsn> expected_prev) {
 }
 
 std::optional<WalEnd> WalReader::open_segment(Lsn record, SegNo segno) {
-  if (fd_segno_ == segno && fd_.valid()) return std::nullopt;
+  // The common case, once per record: still in the file of the record's own timeline.
+  if (fd_.valid() && fd_segno_ == segno && fd_tli_ == history_.tli_of_point(record)) return std::nullopt;
+  const auto candidates = history_.segment_files(record, segno, seg_size_);
+  if (fd_.valid() && fd_segno_ == segno && std::find(candidates.begin(), candidates.end(), fd_tli_) != candidates.end())
+    return std::nullopt;
   fd_ = UniqueFd{};
   fd_segno_.reset();
-  const std::string name = segment_file_name(tli_, segno, seg_size_);
-  const std::string path = dir_ + "/" + name;
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT) {
-      return WalEnd{record, WalEndKind::MissingSegment, "end of WAL: file \"" + name + "\" does not exist"};
+  for (TimeLineId tli : candidates) {
+    const std::string path = dir_ + "/" + segment_file_name(tli, segno, seg_size_);
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) {
+      if (errno == ENOENT) continue;
+      return WalEnd{record, WalEndKind::ReadError, io_error("open", path)};
     }
-    return WalEnd{record, WalEndKind::ReadError, io_error("open", path)};
+    fd_ = std::move(fd);
+    fd_segno_ = segno;
+    fd_tli_ = tli;
+    return std::nullopt;
   }
-  fd_ = std::move(fd);
-  fd_segno_ = segno;
-  return std::nullopt;
+  const std::string name = segment_file_name(candidates.front(), segno, seg_size_);
+  return WalEnd{record, WalEndKind::MissingSegment, "end of WAL: file \"" + name + "\" does not exist"};
+}
+
+std::string WalReader::open_path() const {
+  return dir_ + "/" + segment_file_name(fd_tli_, *fd_segno_, seg_size_);
 }
 
 std::optional<WalEnd> WalReader::read_stream(Lsn record, Lsn at, std::span<std::byte> out) {
@@ -43,7 +62,7 @@ std::optional<WalEnd> WalReader::read_stream(Lsn record, Lsn at, std::span<std::
     if (auto e = open_segment(record, segno)) return e;
     const std::uint64_t off = offset_in_segment(at, seg_size_);
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), seg_size_ - off));
-    const std::string path = dir_ + "/" + segment_file_name(tli_, segno, seg_size_);
+    const std::string path = open_path();
     auto got = pread_full(fd_.get(), out.first(n), off, path);
     if (!got.ok()) return WalEnd{record, WalEndKind::ReadError, got.error()};
     if (got.value() < n) {

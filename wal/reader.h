@@ -5,6 +5,12 @@
 // whatever a writer has pwritten, flushed or not: callers that must only see
 // durable WAL stop at XlogCtl::flushed themselves.
 //
+// Which file holds a record is decided by a timeline history: the record's
+// own timeline per the history (TimelineHistory::tli_of_point of its start),
+// falling back to a child timeline that branched inside the segment (its
+// file starts as a copy). A reader made for one timeline reads only that
+// timeline's files.
+//
 // next() never trusts the bytes: a length, type, prev-link or checksum that
 // is wrong ends the stream with a reason, which is how the end of valid WAL
 // is found after a crash. An end is not sticky: calling next() again retries
@@ -21,6 +27,7 @@
 #include "wal/file_io.h"
 #include "wal/lsn.h"
 #include "wal/record.h"
+#include "wal/timeline_history.h"
 
 namespace pmemu::wal {
 
@@ -52,6 +59,12 @@ class WalReader {
  public:
   // seg_size must satisfy valid_segment_size().
   WalReader(std::string pg_wal_dir, std::uint32_t seg_size, TimeLineId tli);
+  WalReader(std::string pg_wal_dir, std::uint32_t seg_size, TimelineHistory history);
+
+  // Follows a newer history from the next read on (the startup process,
+  // when it moves to a new recovery target timeline).
+  void set_history(TimelineHistory history);
+  [[nodiscard]] const TimelineHistory& history() const { return history_; }
 
   // Positions the reader. With expected_prev the first record's prev-link
   // must equal it; without, it only has to point backwards.
@@ -65,15 +78,18 @@ class WalReader {
  private:
   // Fills `out` from the stream at `at`, across segment files.
   [[nodiscard]] std::optional<WalEnd> read_stream(Lsn record, Lsn at, std::span<std::byte> out);
+  // Opens (or keeps) the file holding `segno` for the record at `record`.
   [[nodiscard]] std::optional<WalEnd> open_segment(Lsn record, SegNo segno);
+  [[nodiscard]] std::string open_path() const;
 
   std::string dir_;
   std::uint32_t seg_size_;
-  TimeLineId tli_;
+  TimelineHistory history_;
   Lsn pos_;
   std::optional<Lsn> expected_prev_;
   UniqueFd fd_;
   std::optional<SegNo> fd_segno_;
+  TimeLineId fd_tli_;
   std::vector<std::byte> buf_;
 };
 

@@ -3,7 +3,10 @@
 // standby's positions into our WalSnd slot; keepalives and the
 // wal_sender_timeout guard a silent standby; on the last cycle (SIGUSR2 or
 // the checkpointer's shutdown_checkpoint_done) everything through the
-// shutdown checkpoint record is sent and confirmed before we leave.
+// shutdown checkpoint record is sent and confirmed before we leave. A
+// timeline this server has left is streamed up to its switch point; then we
+// end the COPY ourselves and, once the client has too, name the next
+// timeline in a result set.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -17,9 +20,11 @@
 #include "protocol/stream_messages.h"
 #include "shmem/proc_slots.h"
 #include "walsender/repl_slots.h"
+#include "walsender/send_timeline.h"
 #include "walsender/sync_release.h"
 #include "walsender/wal_source.h"
 #include "walsender/walsender_proc.h"
+#include "wal/timeline_file.h"
 #include "wal/xlog_ctl.h"
 
 namespace pmemu::walsender {
@@ -41,7 +46,7 @@ Lsn flush_lsn() { return Lsn{ipc::env().areas.xlog->flushed.load(std::memory_ord
 struct Stream {
   WalSenderProc& p;
   WalSource source;
-  TimeLineId tli;
+  SendTimeline send;
   std::string slot;  // empty: no slot
   Lsn sent;
   // How far WAL is flushed, as far as we were told: kWalFlushed messages
@@ -50,9 +55,11 @@ struct Stream {
   Lsn flushed = flush_lsn();
   Clock::time_point last_reply = Clock::now();
   bool ping_sent = false;
-  bool client_done = false;
+  bool client_done = false;  // the client sent CopyDone
+  bool done_sending = false;  // we sent CopyDone: no CopyData may follow
 
   void keepalive(bool request) {
+    if (done_sending) return;
     protocol::copy_data(p.conn.out(), protocol::pack_keepalive(sent, protocol::now_pg_micros(), request));
   }
 
@@ -81,6 +88,7 @@ struct Stream {
       if (std::holds_alternative<protocol::Terminate>(cmd)) walsender_exit(p, 0);
       if (std::holds_alternative<protocol::CopyDone>(cmd)) {
         client_done = true;
+        end_copy();
         continue;
       }
       auto* data = std::get_if<protocol::CopyData>(&cmd);
@@ -98,19 +106,32 @@ struct Stream {
     }
   }
 
-  // Queues flushed WAL after `sent`; true when caught up.
+  // Our side of the COPY ends (once): at the end of a historic timeline,
+  // or in answer to the client's CopyDone.
+  void end_copy() {
+    if (done_sending) return;
+    protocol::copy_done(p.conn.out());
+    done_sending = true;
+  }
+
+  // Queues flushed WAL after `sent` (up to the switch point on a historic
+  // timeline, then ends the COPY); true when caught up.
   bool send_wal() {
+    if (done_sending) return true;
     const auto seg = ipc::env().wal_segment_size;
-    while (sent < flushed && p.conn.pending() < kMaxPendingOutput) {
-      Lsn end = chunk_end(sent, flushed, seg);
-      std::string msg = protocol::pack_xlog_data_header(sent, flushed, protocol::now_pg_micros());
-      if (auto st = source.read(tli, sent, end, msg); !st.ok())
+    Lsn upto = flushed;
+    if (send.historic) upto = std::min(upto, send.valid_upto);
+    while (sent < upto && p.conn.pending() < kMaxPendingOutput) {
+      Lsn end = chunk_end(sent, upto, seg);
+      std::string msg = protocol::pack_xlog_data_header(sent, upto, protocol::now_pg_micros());
+      if (auto st = source.read(send.file_tli(sent, seg), sent, end, msg); !st.ok())
         walsender_fatal(p, PgError::fatal("58P01", st.error));
       protocol::copy_data(p.conn.out(), msg);
       sent = end;
       p.me->sent.store(sent.get());
     }
-    return sent >= flushed;
+    if (send.historic && sent >= send.valid_upto) end_copy();
+    return sent >= upto;
   }
 
   // WalSndDone: leave once the standby confirmed all we sent (its flush if
@@ -172,7 +193,7 @@ struct Stream {
       // we were told to stop: read it, whatever messages are still queued.
       if (p.last_cycle) flushed = std::max(flushed, flush_lsn());
       process_replies();
-      if (client_done) return;
+      if (client_done && done_sending) return;
       const bool caught_up = send_wal();
       if (caught_up && p.state() == WalSndState::Catchup) p.set_state(WalSndState::Streaming);
       if (caught_up && p.last_cycle) try_finish();
@@ -195,39 +216,61 @@ struct Stream {
   }
 };
 
+// The history of the timeline we write on; only needed when a client asks
+// for an older one.
+std::variant<wal::TimelineHistory, PgError> current_history(TimeLineId current, std::optional<TimeLineId> requested) {
+  if (!requested || *requested == current) return wal::TimelineHistory::single(current);
+  auto h = wal::read_timeline_history(ipc::env().data_dir + "/pg_wal", current);
+  if (auto* err = std::get_if<wal::TimelineHistoryError>(&h))
+    return PgError::error(sqlstate::kInternalError, err->message).with_hint(err->hint);
+  return std::get<wal::TimelineHistory>(h);
+}
+
+// After the COPY of a historic timeline: one row naming the next timeline
+// and where it starts (int8 because a TimeLineID is unsigned 32-bit).
+void next_timeline_result(WalSenderProc& p, const SendTimeline& send) {
+  protocol::row_description(p.conn.out(), {protocol::Column{"next_tli", protocol::kInt8Type},
+                                           protocol::Column{"next_tli_startpos", protocol::kTextType}});
+  protocol::data_row(p.conn.out(), {std::to_string(send.next_tli.get()), send.valid_upto.str()});
+}
+
 }  // namespace
 
 std::optional<PgError> start_replication(WalSenderProc& p, const protocol::repl::StartReplication& cmd) {
   auto& e = ipc::env();
-  const TimeLineId tli{e.areas.xlog->tli.load()};
-  if (cmd.timeline && *cmd.timeline != tli)
-    return PgError::error(sqlstate::kInternalError, "requested timeline " + std::to_string(cmd.timeline->get()) +
-                                                        " is not in this server's history");
+  const TimeLineId current{e.areas.xlog->tli.load()};
+  auto history = current_history(current, cmd.timeline);
+  if (auto* err = std::get_if<PgError>(&history)) return *err;
+  auto plan = plan_send_timeline(std::get<wal::TimelineHistory>(history), cmd.timeline, cmd.start);
+  if (auto* err = std::get_if<PgError>(&plan)) return *err;
+  const SendTimeline send = std::get<SendTimeline>(plan);
   if (cmd.slot) {
     if (auto err = acquire_slot(*p.ctl, e.data_dir, *cmd.slot, p.me->pid.load())) return err;
   }
-  p.set_state(WalSndState::Catchup);
-  // From here on flushes are announced to us; pairs with announce_flushed().
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  protocol::copy_both_response(p.conn.out());
-  const Lsn flushed = flush_lsn();
-  if (cmd.start > flushed) {
+  if (!send.nothing_to_send(cmd.start)) {
+    p.set_state(WalSndState::Catchup);
+    // From here on flushes are announced to us; pairs with announce_flushed().
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    protocol::copy_both_response(p.conn.out());
+    const Lsn flushed = flush_lsn();
+    if (cmd.start > flushed) {
+      p.set_state(WalSndState::Startup);
+      return PgError::error(sqlstate::kInternalError, "requested starting point " + cmd.start.str() +
+                                                          " is ahead of the WAL flush position of this server " +
+                                                          flushed.str());
+    }
+    Stream s{p, WalSource(e.data_dir + "/pg_wal", e.wal_segment_size), send, cmd.slot.value_or(""), cmd.start};
+    p.me->sent.store(cmd.start.get());
+    p.streaming = true;
+    p.set_title("streaming " + cmd.start.str());
+    s.loop();
+    // Both sides ended the copy; finish the command as PostgreSQL does
+    // (START_STREAMING, then the command's own tag).
+    p.streaming = false;
+    if (p.state() == WalSndState::Stopping) walsender_exit(p, 0);  // shutting down: no new commands
     p.set_state(WalSndState::Startup);
-    return PgError::error(sqlstate::kInternalError, "requested starting point " + cmd.start.str() +
-                                                        " is ahead of the WAL flush position of this server " +
-                                                        flushed.str());
   }
-  Stream s{p, WalSource(e.data_dir + "/pg_wal", e.wal_segment_size), tli, cmd.slot.value_or(""), cmd.start};
-  p.me->sent.store(cmd.start.get());
-  p.streaming = true;
-  p.set_title("streaming " + cmd.start.str());
-  s.loop();
-  // The standby ended the copy: answer CopyDone and finish the command as
-  // PostgreSQL does (START_STREAMING, then the command's own tag).
-  p.streaming = false;
-  if (p.state() == WalSndState::Stopping) walsender_exit(p, 0);  // shutting down: no new commands
-  p.set_state(WalSndState::Startup);
-  protocol::copy_done(p.conn.out());
+  if (send.historic) next_timeline_result(p, send);
   protocol::command_complete(p.conn.out(), "START_STREAMING");
   protocol::command_complete(p.conn.out(), "START_REPLICATION");
   return std::nullopt;

@@ -7,9 +7,16 @@
 // | event \ state            | STARTUP (commands)  | CATCHUP / STREAMING          | STOPPING                      |
 // | ------------------------ | ------------------- | ---------------------------- | ----------------------------- |
 // | replication command      | run it, stay        | (not read: CopyBoth)         | 55000, stay                   |
-// | START_REPLICATION ok     | -> CATCHUP          | -                            | -                             |
+// | START_REPLICATION ok     | -> CATCHUP; stay if | -                            | -                             |
+// |                          | the timeline ended  |                              |                               |
+// |                          | at the start (only  |                              |                               |
+// |                          | next-timeline row)  |                              |                               |
 // | caught up with flush     | -                   | CATCHUP -> STREAMING         | stay                          |
-// | client CopyDone          | -                   | reply, -> STARTUP            | reply, exit 0                 |
+// | switch point sent        | -                   | (historic timeline) send     | same                          |
+// |                          |                     | CopyDone, keep reading       |                               |
+// | client CopyDone          | -                   | CopyDone unless sent; next-  | reply, exit 0                 |
+// |                          |                     | timeline row if historic;    |                               |
+// |                          |                     | -> STARTUP                   |                               |
 // | stop request (ckptr)     | FATAL 57P01, exit 1 | -> STOPPING                  | stay                          |
 // | SIGUSR2 / ckpt done flag | note it             | note it: last cycle          | last cycle: send all, wait    |
 // |                          |                     |                              | for confirm, COPY 0, exit 0   |
@@ -63,8 +70,10 @@ void nap(WalSenderProc& p, int ms);
 // returned for the caller to send; ReadyForQuery is the caller's.
 [[nodiscard]] std::optional<protocol::PgError> exec_command(WalSenderProc& p, const protocol::repl::Command& cmd);
 
-// START_REPLICATION (streaming.cpp): CopyBoth until the client ends it
-// (then the CommandCompletes are queued) or the server stops (exits).
+// START_REPLICATION (streaming.cpp): CopyBoth until the client ends it or a
+// historic timeline's switch point was sent and the client answered (then
+// the next-timeline row, if any, and the CommandCompletes are queued), or
+// the server stops (exits).
 [[nodiscard]] std::optional<protocol::PgError> start_replication(WalSenderProc& p,
                                                                  const protocol::repl::StartReplication& cmd);
 

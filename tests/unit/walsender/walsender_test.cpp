@@ -9,6 +9,7 @@
 
 #include "protocol/stream_messages.h"
 #include "walsender/repl_slots.h"
+#include "walsender/send_timeline.h"
 #include "walsender/slot_state_file.h"
 #include "walsender/wal_source.h"
 #include "walsender/walsnd_ctl.h"
@@ -147,4 +148,56 @@ TEST_CASE("replication slots: create, duplicate, read, advance, checkpoint, relo
   REQUIRE_FALSE(drop_slot(*fresh.ctl, data, "s1"));
   CHECK_FALSE(std::filesystem::exists(dir.path / "pg_replslot" / "s1"));
   CHECK(drop_slot(*fresh.ctl, data, "s1")->sqlstate == "42704");
+}
+
+TEST_CASE("START_REPLICATION on the current timeline streams without end") {
+  const auto h = std::get<wal::TimelineHistory>(wal::TimelineHistory::parse("1\t0/3000100\tx\n", TimeLineId{2}, "h"));
+  for (auto requested : {std::optional<TimeLineId>{}, std::optional<TimeLineId>{TimeLineId{2}}}) {
+    auto plan = plan_send_timeline(h, requested, Lsn{0x9000000});
+    REQUIRE(std::holds_alternative<SendTimeline>(plan));
+    const auto& s = std::get<SendTimeline>(plan);
+    CHECK(s.tli == TimeLineId{2});
+    CHECK_FALSE(s.historic);
+    CHECK_FALSE(s.nothing_to_send(Lsn{0x9000000}));
+    CHECK(s.file_tli(Lsn{0x3000000}, kSeg) == TimeLineId{2});
+  }
+}
+
+TEST_CASE("START_REPLICATION on a timeline this server left streams up to the switch point") {
+  const auto h = std::get<wal::TimelineHistory>(
+      wal::TimelineHistory::parse("1\t0/3000100\tx\n2\t0/5000000\ty\n", TimeLineId{3}, "h"));
+  auto plan = plan_send_timeline(h, TimeLineId{1}, Lsn{0x1000000});
+  REQUIRE(std::holds_alternative<SendTimeline>(plan));
+  const auto s1 = std::get<SendTimeline>(plan);
+  CHECK(s1.tli == TimeLineId{1});
+  CHECK(s1.historic);
+  CHECK(s1.valid_upto == Lsn{0x3000100});
+  CHECK(s1.next_tli == TimeLineId{2});
+  // The segment holding the switch point is read from the child's file.
+  CHECK(s1.file_tli(Lsn{0x2000000}, kSeg) == TimeLineId{1});
+  CHECK(s1.file_tli(Lsn{0x3000000}, kSeg) == TimeLineId{2});
+  CHECK_FALSE(s1.nothing_to_send(Lsn{0x3000000}));
+  CHECK(s1.nothing_to_send(Lsn{0x3000100}));
+
+  // Timeline 2 ended at a segment boundary: its last segment is its own.
+  const auto s2 = std::get<SendTimeline>(plan_send_timeline(h, TimeLineId{2}, Lsn{0x3000000}));
+  CHECK(s2.valid_upto == Lsn{0x5000000});
+  CHECK(s2.next_tli == TimeLineId{3});
+  CHECK(s2.file_tli(Lsn{0x4FFF000}, kSeg) == TimeLineId{2});
+}
+
+TEST_CASE("START_REPLICATION refuses timelines and start points outside this server's history") {
+  const auto h = std::get<wal::TimelineHistory>(wal::TimelineHistory::parse("1\t0/3000100\tx\n", TimeLineId{2}, "h"));
+  auto past = plan_send_timeline(h, TimeLineId{1}, Lsn{0x3000108});
+  REQUIRE(std::holds_alternative<protocol::PgError>(past));
+  const auto& e = std::get<protocol::PgError>(past);
+  CHECK(e.sqlstate == "XX000");
+  CHECK(e.message == "requested starting point 0/3000108 on timeline 1 is not in this server's history");
+  CHECK(e.detail == "This server's history forked from timeline 1 at 0/3000100.");
+  for (std::uint32_t t : {3u, 7u}) {
+    auto unknown = plan_send_timeline(h, TimeLineId{t}, Lsn{0x1000000});
+    REQUIRE(std::holds_alternative<protocol::PgError>(unknown));
+    CHECK(std::get<protocol::PgError>(unknown).message ==
+          "requested timeline " + std::to_string(t) + " is not in this server's history");
+  }
 }
