@@ -94,7 +94,7 @@ void write_pg_stat_wal_receiver(protocol::Buffer& out) {
     return;
   }
   auto lsn = [](std::uint64_t v) { return Lsn{v}.str(); };
-  protocol::data_row(out, {std::to_string(pid), std::string("streaming"), lsn(rcv.receive_start),
+  protocol::data_row(out, {std::to_string(pid), std::string(walreceiver::state_name(rcv.current())), lsn(rcv.receive_start),
                            lsn(rcv.written_upto.load()), lsn(rcv.flushed_upto.load()),
                            std::to_string(rcv.received_tli.load()), lsn(rcv.latest_wal_end.load()),
                            std::string(rcv.sender_host), std::to_string(rcv.sender_port.load())});

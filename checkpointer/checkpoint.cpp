@@ -78,6 +78,10 @@ CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
   cf.time = now;
   cf.checkpoint_time = now;
   cf.state = kind == CheckpointKind::Shutdown ? wal::DbState::ShutDown : wal::DbState::InProduction;
+  // A standby's minimum recovery point means nothing once WAL is written
+  // here: crash recovery always replays to the end of WAL.
+  cf.min_recovery_point = Lsn{};
+  cf.min_recovery_tli = TimeLineId{};
   auto wst = wal::write_control_file(e.data_dir, cf);
   if (!wst.ok()) {
     out.error = wst.error;

@@ -27,6 +27,30 @@ std::string apply_record(kv::KvTable::Locked& table, const wal::WalRecord& rec) 
   }
 }
 
+std::string check_record_timeline(const wal::WalRecord& rec, const wal::TimelineHistory& history) {
+  const TimeLineId expected = history.tli_of_point(rec.lsn);
+  auto mismatch = [&](TimeLineId named, const char* where) {
+    if (named == expected) return std::string();
+    return "unexpected timeline ID " + std::to_string(named.get()) + " (should be " + std::to_string(expected.get()) +
+           ") in " + where + " record";
+  };
+  switch (rec.type) {
+    case wal::RecordType::CheckpointShutdown:
+    case wal::RecordType::CheckpointOnline: {
+      auto c = wal::unpack_checkpoint(rec.payload);
+      if (!c) return "invalid checkpoint record at " + rec.lsn.str();
+      return mismatch(c->tli, rec.type == wal::RecordType::CheckpointShutdown ? "shutdown checkpoint" : "online checkpoint");
+    }
+    case wal::RecordType::EndOfRecovery: {
+      auto eor = wal::unpack_end_of_recovery(rec.payload);
+      if (!eor) return "invalid end-of-recovery record at " + rec.lsn.str();
+      return mismatch(eor->new_tli, "end-of-recovery");
+    }
+    default:
+      return {};
+  }
+}
+
 RedoResult replay(wal::WalReader& reader, const wal::ControlFile& cf, kv::KvTable::Locked& table,
                   const std::function<void(Lsn)>& on_first_redo) {
   RedoResult r;
@@ -44,6 +68,10 @@ RedoResult replay(wal::WalReader& reader, const wal::ControlFile& cf, kv::KvTabl
     if (!is_checkpoint_record && !started) {
       started = true;
       on_first_redo(rec.lsn);
+    }
+    if (auto err = check_record_timeline(rec, reader.history()); !err.empty()) {
+      r.error = err;
+      return r;
     }
     if (auto err = apply_record(table, rec); !err.empty()) {
       r.error = err;

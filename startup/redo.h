@@ -11,11 +11,17 @@
 #include "wal/control_file.h"
 #include "wal/lsn.h"
 #include "wal/reader.h"
+#include "wal/timeline_history.h"
 
 namespace pmemu::startup {
 
 // Applies one record's change to the table; "" or why it could not.
 [[nodiscard]] std::string apply_record(kv::KvTable::Locked& table, const wal::WalRecord& rec);
+
+// Records that name a timeline (checkpoints, end of recovery) must name the
+// one `history` puts them on; "" or PostgreSQL's complaint. A mismatch means
+// the history being followed is not the one this WAL was written under.
+[[nodiscard]] std::string check_record_timeline(const wal::WalRecord& rec, const wal::TimelineHistory& history);
 
 struct RedoResult {
   Lsn end;              // where the next record goes
@@ -26,7 +32,8 @@ struct RedoResult {
   std::string error;                // non-empty: recovery cannot continue
 };
 
-// Reads with `reader` (seeked to cf.redo) to the end of valid WAL.
+// Reads with `reader` (seeked to cf.redo) to the end of valid WAL, across
+// the timeline switches of the reader's history.
 // `on_first_redo` runs once, before the first record past the checkpoint
 // record is applied.
 [[nodiscard]] RedoResult replay(wal::WalReader& reader, const wal::ControlFile& cf, kv::KvTable::Locked& table,

@@ -1,12 +1,11 @@
 #include "startup/standby.h"
 
-#include <algorithm>
 #include <chrono>
-#include <csignal>
-#include <cstdio>
+#include <ctime>
 #include <filesystem>
 
 #include "common/elog.h"
+#include "ipc/child_exit.h"
 #include "ipc/lsn_notice.h"
 #include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
@@ -14,134 +13,215 @@
 #include "ipc/signals.h"
 #include "ipc/wait.h"
 #include "kv/kv_table.h"
-#include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
 #include "startup/recovery_shmem.h"
 #include "startup/startup_main.h"
-#include "walreceiver/walrcv_data.h"
+#include "startup/timeline.h"
+#include "startup/walrcv_control.h"
+#include "wal/timeline_file.h"
 
 namespace pmemu::startup {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using elog::Level;
 using walreceiver::WalRcvState;
-// A requested walreceiver that has not started by then is given up (PostgreSQL's WALRCV_STARTUP_TIMEOUT).
-constexpr auto kWalRcvStartupTimeout = std::chrono::seconds(10);
+
+[[noreturn]] void fatal(const std::string& message, const std::string& hint = {}) {
+  if (hint.empty()) elog::log(Level::Fatal, message);
+  else elog::log_hint(Level::Fatal, message, hint);
+  ipc::exit_child_cleanly(1);
+}
 
 bool promotion_requested() {
   (void)ipc::take(ipc::Sig::Usr2);  // a doorbell: the reason is the file
   return std::filesystem::exists(ipc::env().data_dir + "/promote.signal");
 }
 
-// Applies every record that is wholly below the walreceiver's flush
-// position. Records beyond it may be half written: leave them for later.
-void replay_flushed(wal::WalReader& reader, RedoResult& redo, Lsn flushed) {
+// pg_control remembers the timeline replay has moved to, and from where
+// (Minimum recovery ending location and its timeline), so pg_controldata
+// shows the standby follows the new timeline.
+void record_timeline_switch(const wal::TimelineHistory& history, TimeLineId to) {
   auto& e = ipc::env();
-  if (flushed <= redo.end) return;  // nothing new was flushed
-  auto table = e.areas.kv->lock();
-  for (;;) {
-    auto next = reader.next();
-    if (std::holds_alternative<wal::WalEnd>(next)) return;
-    auto& rec = std::get<wal::WalRecord>(next);
-    if (rec.end > flushed) {
-      reader.seek(rec.lsn, redo.last_record);
+  auto control = wal::read_control_file(e.data_dir);
+  if (!control.ok()) fatal(control.error());
+  wal::ControlFile cf = control.value();
+  for (const auto& entry : history.entries())
+    if (entry.tli == to) cf.min_recovery_point = entry.begin;
+  cf.min_recovery_tli = to;
+  cf.time = static_cast<std::int64_t>(std::time(nullptr));
+  if (auto st = wal::write_control_file(e.data_dir, cf); !st.ok()) fatal(st.error);
+}
+
+class Standby {
+ public:
+  Standby(wal::WalReader& reader, const wal::ControlFile& cf, RedoResult& redo)
+      : reader_(reader), redo_(redo), pg_wal_(ipc::env().data_dir + "/pg_wal"), replay_tli_(cf.tli) {
+    reader_.seek(redo_.end, redo_.last_record);
+    note_replayed_timeline();  // local replay may already have crossed a switch
+  }
+
+  // The loop of standby mode; returns once promotion was asked for, with
+  // the walreceiver stopped and everything it flushed replayed.
+  void run() {
+    auto* slot = ipc::my_proc_slot();
+    auto* mailbox = ipc::imessage::my_mailbox();
+    for (;;) {
+      check_startup_interrupts();
+      if (promotion_requested()) {
+        elog::log(Level::Log, "received promote request");
+        walrcv_.stop();
+        replay_flushed();
+        elog::log(Level::Log, "redo done at " + redo_.last_record.str());
+        return;
+      }
+      replay_flushed();
+      show_progress();
+      manage_walreceiver();
+
+      ipc::WaitSpec w;
+      w.latch = &slot->latch;
+      w.timeout_ms = 100;
+      // The walreceiver's kWalReceivedFlushed messages wake us after each
+      // flush. They name a position but not its timeline, so replay still
+      // takes the timeline-qualified one from WalRcvData (flushed_on).
+      if (mailbox) w.messages = mailbox->wait_hook();
+      auto ev = ipc::wait_event(w);
+      ipc::reset_latch(slot->latch);
+      if (ev & ipc::kWaitPostmasterDeath) ipc::exit_child_cleanly(1);
+      (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalReceivedFlushed);
+    }
+  }
+
+ private:
+  // The timeline of the next record to replay (a switch point belongs to the child).
+  [[nodiscard]] TimeLineId next_tli() const { return reader_.history().tli_of_point(redo_.end); }
+
+  // Applies every record wholly below what the walreceiver flushed on the
+  // timeline that record belongs to. Records beyond it may be half
+  // written, and the flush position of one timeline says nothing about
+  // another's files: leave those for later.
+  void replay_flushed() {
+    auto& e = ipc::env();
+    if (!has_flushed_record()) return;
+    auto table = e.areas.kv->lock();
+    while (has_flushed_record()) {
+      auto next = reader_.next();
+      if (std::holds_alternative<wal::WalEnd>(next)) return;
+      auto& rec = std::get<wal::WalRecord>(next);
+      if (rec.end > *walrcv_.flushed_on(next_tli())) {
+        reader_.seek(rec.lsn, redo_.last_record);
+        return;
+      }
+      if (auto err = check_record_timeline(rec, reader_.history()); !err.empty()) fatal(err);
+      if (auto err = apply_record(table, rec); !err.empty()) fatal(err);
+      redo_.last_record = rec.lsn;
+      redo_.end = rec.end;
+      e.areas.recovery->replayed_upto.store(rec.end.get(), std::memory_order_release);
+      note_replayed_timeline();
+    }
+  }
+
+  // Whether the walreceiver flushed WAL past the replay position on the
+  // timeline of the next record.
+  [[nodiscard]] bool has_flushed_record() const {
+    const auto flushed = walrcv_.flushed_on(next_tli());
+    return flushed && *flushed > redo_.end;
+  }
+
+  void note_replayed_timeline() {
+    const TimeLineId now = reader_.history().tli_of_point(redo_.last_record);
+    if (now == replay_tli_) return;
+    replay_tli_ = now;
+    record_timeline_switch(reader_.history(), now);
+  }
+
+  void show_progress() {
+    if (redo_.end == shown_) return;
+    ipc::set_ps_title("startup recovering " + redo_.end.str());
+    shown_ = redo_.end;
+  }
+
+  // recovery_target_timeline = 'latest' (PostgreSQL's rescanLatestTimeLine):
+  // a newer history file in pg_wal (the walreceiver fetches them) becomes
+  // the target if replay can still follow it. True if the target changed.
+  bool rescan_timelines() {
+    const TimeLineId newest = wal::newest_timeline(pg_wal_);
+    if (newest <= reader_.history().target() || newest == refused_) return false;
+    auto read = wal::read_timeline_history(pg_wal_, newest);
+    if (auto* err = std::get_if<wal::TimelineHistoryError>(&read)) fatal(err->message, err->hint);
+    auto& history = std::get<wal::TimelineHistory>(read);
+    if (auto why = cannot_follow(history, replay_tli_, redo_.end)) {
+      elog::log(Level::Log, *why);
+      refused_ = newest;  // say it once; a still newer timeline may do
+      return false;
+    }
+    reader_.set_history(std::move(history));
+    elog::log(Level::Log, "new target timeline is " + std::to_string(newest.get()));
+    return true;
+  }
+
+  [[nodiscard]] bool retry_due() const {
+    auto last = walrcv_.last_request();
+    return !last || Clock::now() - *last >= ipc::env().settings.wal_retrieve_retry_interval;
+  }
+
+  // Keeps a walreceiver streaming the timeline replay needs next.
+  void manage_walreceiver() {
+    auto& e = ipc::env();
+    WalRcvState state = walrcv_.state();
+    // PostgreSQL 15 restarts the walreceiver when its connection settings change.
+    if (state != WalRcvState::Stopped && state != WalRcvState::Stopping && walrcv_.settings_changed()) {
+      elog::log(Level::Log, "WAL receiver process shutdown requested");
+      walrcv_.stop();
+      request(/*log_wait=*/false);
       return;
     }
-    if (auto err = apply_record(table, rec); !err.empty()) {
-      elog::log(elog::Level::Fatal, err);
-      std::exit(1);
+    switch (state) {
+      case WalRcvState::Stopped:
+        if (e.settings.primary_conninfo.empty()) {
+          if (!told_no_conninfo_) elog::log(Level::Log, "waiting for WAL: primary_conninfo is not set");
+          told_no_conninfo_ = true;
+        } else if (retry_due()) {
+          request(/*log_wait=*/walrcv_.last_request().has_value());
+        }
+        return;
+      case WalRcvState::Waiting:
+        // The primary ended the timeline it streamed. Move on at once if
+        // replay now needs another one, else ask again after the retry interval.
+        (void)rescan_timelines();
+        if (next_tli() != walrcv_.streamed_tli() || retry_due()) request(/*log_wait=*/false);
+        return;
+      case WalRcvState::Starting:
+        walrcv_.give_up_stale_start();
+        return;
+      case WalRcvState::Streaming:
+      case WalRcvState::Restarting:
+      case WalRcvState::Stopping:
+        return;
     }
-    redo.last_record = rec.lsn;
-    redo.end = rec.end;
-    e.areas.recovery->replayed_upto.store(rec.end.get(), std::memory_order_release);
   }
-}
 
-void request_walreceiver(const wal::ControlFile& cf, const RedoResult& redo) {
-  auto& e = ipc::env();
-  auto& rcv = *e.areas.walrcv;
-  std::snprintf(rcv.conninfo, sizeof rcv.conninfo, "%s", e.settings.primary_conninfo.c_str());
-  std::snprintf(rcv.slot_name, sizeof rcv.slot_name, "%s", e.settings.primary_slot_name.c_str());
-  // Streaming always starts at a segment boundary, as PostgreSQL's RequestXLogStreaming.
-  rcv.receive_start = redo.end.get() - redo.end.get() % e.wal_segment_size;
-  rcv.receive_start_tli = cf.tli.get();
-  rcv.flushed_upto.store(std::max(rcv.flushed_upto.load(), rcv.receive_start));
-  rcv.state.store(static_cast<std::uint32_t>(WalRcvState::Starting), std::memory_order_release);
-  shmem::send_postmaster_signal(*e.areas.pmsignal, e.postmaster_pid, shmem::PmSignalReason::StartWalReceiver);
-}
-
-void stop_walreceiver() {
-  auto& rcv = *ipc::env().areas.walrcv;
-  auto deadline = Clock::now() + std::chrono::seconds(10);
-  auto starting = static_cast<std::uint32_t>(WalRcvState::Starting);
-  // One not yet running will find Stopping and leave at once.
-  (void)rcv.state.compare_exchange_strong(starting, static_cast<std::uint32_t>(WalRcvState::Stopping));
-  while (rcv.state.load() != static_cast<std::uint32_t>(WalRcvState::Stopped) && Clock::now() < deadline) {
-    if (pid_t pid = rcv.pid.load(); pid > 0) ::kill(pid, SIGTERM);
-    ipc::WaitSpec w;
-    w.timeout_ms = 10;
-    (void)ipc::wait_event(w);
-    check_startup_interrupts();
+  void request(bool log_wait) {
+    (void)rescan_timelines();
+    if (log_wait) elog::log(Level::Log, "waiting for WAL to become available at " + redo_.end.str());
+    walrcv_.request(redo_.end, next_tli());
   }
-  rcv.state.store(static_cast<std::uint32_t>(WalRcvState::Stopped));
-}
+
+  wal::WalReader& reader_;
+  RedoResult& redo_;
+  WalReceiverControl walrcv_;
+  std::string pg_wal_;
+  TimeLineId replay_tli_;  // timeline of the last replayed record
+  TimeLineId refused_;     // newest timeline we found we cannot follow
+  Lsn shown_;
+  bool told_no_conninfo_ = false;
+};
 
 }  // namespace
 
 void follow_primary(wal::WalReader& reader, const wal::ControlFile& cf, RedoResult& redo) {
-  auto& e = ipc::env();
-  auto& rcv = *e.areas.walrcv;
-  auto* slot = ipc::my_proc_slot();
-  rcv.startup_latch_slot.store(e.my_slot.get());
-  reader.seek(redo.end, redo.last_record);
-  std::optional<Clock::time_point> last_request;
-  bool told_no_conninfo = false;
-  Lsn shown;
-  auto* mailbox = ipc::imessage::my_mailbox();
-  // How far received WAL is flushed, as kWalReceivedFlushed messages tell
-  // us; a set latch (the walreceiver left, or no message could be queued)
-  // makes us read WalRcvData's position instead.
-  Lsn received = Lsn{rcv.flushed_upto.load(std::memory_order_acquire)};
-  for (;;) {
-    check_startup_interrupts();
-    if (promotion_requested()) {
-      elog::log(elog::Level::Log, "received promote request");
-      stop_walreceiver();
-      replay_flushed(reader, redo, Lsn{rcv.flushed_upto.load(std::memory_order_acquire)});
-      elog::log(elog::Level::Log, "redo done at " + redo.last_record.str());
-      return;
-    }
-    replay_flushed(reader, redo, received);
-    if (redo.end != shown) {
-      ipc::set_ps_title("startup recovering " + redo.end.str());
-      shown = redo.end;
-    }
-
-    const auto state = static_cast<WalRcvState>(rcv.state.load(std::memory_order_acquire));
-    const auto now = Clock::now();
-    if (state == WalRcvState::Stopped || state == WalRcvState::Stopping) {
-      if (e.settings.primary_conninfo.empty()) {
-        if (!told_no_conninfo) elog::log(elog::Level::Log, "waiting for WAL: primary_conninfo is not set");
-        told_no_conninfo = true;
-      } else if (!last_request || now - *last_request >= e.settings.wal_retrieve_retry_interval) {
-        if (last_request) elog::log(elog::Level::Log, "waiting for WAL to become available at " + redo.end.str());
-        request_walreceiver(cf, redo);
-        last_request = now;
-      }
-    } else if (state == WalRcvState::Starting && last_request && now - *last_request > kWalRcvStartupTimeout) {
-      rcv.state.store(static_cast<std::uint32_t>(WalRcvState::Stopped));
-    }
-
-    ipc::WaitSpec w;
-    w.latch = &slot->latch;
-    w.timeout_ms = 100;
-    if (mailbox) w.messages = mailbox->wait_hook();
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
-    if (ev & ipc::kWaitPostmasterDeath) std::exit(1);
-    received = std::max(received, ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalReceivedFlushed));
-    if (ev & ipc::kWaitLatch) received = std::max(received, Lsn{rcv.flushed_upto.load(std::memory_order_acquire)});
-  }
+  Standby(reader, cf, redo).run();
 }
 
 }  // namespace pmemu::startup

@@ -32,6 +32,7 @@
 #include "wal/control_file.h"
 #include "wal/reader.h"
 #include "wal/record.h"
+#include "wal/timeline_file.h"
 
 namespace pmemu::startup {
 namespace {
@@ -45,6 +46,11 @@ namespace fs = std::filesystem;
 
 [[noreturn]] void fail(const std::string& msg) {
   elog::log(Level::Fatal, msg);
+  leave(1);
+}
+
+[[noreturn]] void fail_detail(const std::string& msg, const std::string& detail) {
+  elog::log_detail(Level::Fatal, msg, detail);
   leave(1);
 }
 
@@ -81,7 +87,7 @@ void signal_postmaster(shmem::PmSignalReason reason) {
 TimeLineId promote(wal::Xlog& xlog, const RedoResult& redo, TimeLineId old_tli) {
   auto& e = ipc::env();
   const std::string pg_wal = e.data_dir + "/pg_wal";
-  const TimeLineId new_tli{std::max(newest_timeline(pg_wal).get(), old_tli.get()) + 1};
+  const TimeLineId new_tli{std::max(wal::newest_timeline(pg_wal).get(), old_tli.get()) + 1};
   elog::log(Level::Log, "selected new timeline ID: " + std::to_string(new_tli.get()));
   if (auto err = write_timeline_history(pg_wal, new_tli, old_tli, redo.end); !err.empty()) fail(err);
   auto st = xlog.start_at(redo.end, redo.last_record, new_tli);
@@ -91,6 +97,26 @@ TimeLineId promote(wal::Xlog& xlog, const RedoResult& redo, TimeLineId old_tli) 
   xlog.flush(end);
   elog::log(Level::Log, "archive recovery complete");
   return new_tli;
+}
+
+// The timeline history replay follows. Crash recovery stays on the
+// checkpoint's timeline; a standby follows the newest timeline whose history
+// file pg_wal holds (recovery_target_timeline = 'latest', PostgreSQL 15's
+// default), which must contain the checkpoint we start from.
+wal::TimelineHistory recovery_history(const wal::ControlFile& cf, bool standby) {
+  const std::string pg_wal = ipc::env().data_dir + "/pg_wal";
+  const TimeLineId target = standby ? std::max(wal::newest_timeline(pg_wal), cf.tli) : cf.tli;
+  auto read = wal::read_timeline_history(pg_wal, target);
+  if (auto* err = std::get_if<wal::TimelineHistoryError>(&read)) {
+    elog::log_hint(Level::Fatal, err->message, err->hint);
+    leave(1);
+  }
+  auto& history = std::get<wal::TimelineHistory>(read);
+  if (auto bad = check_checkpoint_on_history(history, cf.tli, cf.checkpoint)) {
+    if (bad->detail.empty()) fail(bad->message);
+    fail_detail(bad->message, bad->detail);
+  }
+  return history;
 }
 
 }  // namespace
@@ -150,7 +176,7 @@ void startup_main() {
 
   wal::Xlog xlog(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                  [](const std::string& why) { elog::log(Level::Panic, why); });
-  wal::WalReader reader(e.data_dir + "/pg_wal", e.wal_segment_size, cf.tli);
+  wal::WalReader reader(e.data_dir + "/pg_wal", e.wal_segment_size, recovery_history(cf, standby));
   reader.seek(cf.redo);
   RedoResult redo;
   {
@@ -179,7 +205,8 @@ void startup_main() {
     elog::log(Level::Log, "consistent recovery state reached at " + redo.end.str());
     if (e.settings.hot_standby) signal_postmaster(shmem::PmSignalReason::BeginHotStandby);
     follow_primary(reader, cf, redo);  // returns once promotion was asked for
-    tli = promote(xlog, redo, cf.tli);
+    // The new timeline branches off the one the end of replay lies on.
+    tli = promote(xlog, redo, reader.history().tli_of_point(redo.end));
   } else {
     auto st = xlog.start_at(redo.end, redo.last_record, tli);
     if (!st.ok()) fail(st.error);

@@ -182,10 +182,10 @@ CmdResult Cluster::stop(std::string_view mode, bool wait) {
   return pmctl({"stop", "-D", data_dir().string(), "-m", std::string(mode), wait ? "-w" : "-W", "-t", "60"});
 }
 
-void Cluster::append_conf(std::string_view line) {
-  std::ofstream out(data_dir() / "postgresql.conf", std::ios::app);
+void Cluster::append_conf(std::string_view line, std::string_view file) {
+  std::ofstream out(data_dir() / file, std::ios::app);
   out << "\n" << line << "\n";
-  REQUIRE_MESSAGE(out.good(), "could not append to postgresql.conf");
+  REQUIRE_MESSAGE(out.good(), "could not append to " << file);
 }
 
 void Cluster::kill9_postmaster() {

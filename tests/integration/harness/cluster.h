@@ -49,7 +49,9 @@ class Cluster {
   CmdResult try_start(const std::vector<std::string>& extra = {});
   CmdResult stop(std::string_view mode = "fast", bool wait = true);
   CmdResult pmctl(std::vector<std::string> args, std::chrono::milliseconds timeout = std::chrono::seconds(90));
-  void append_conf(std::string_view line);
+  // Appends `line` to a configuration file of the data directory
+  // (postgresql.auto.conf is read last, so its lines win).
+  void append_conf(std::string_view line, std::string_view file = "postgresql.conf");
 
   // Line 1 of postmaster.pid (Pid{} if absent); remembers the postmaster
   // so the destructor can kill its process group.

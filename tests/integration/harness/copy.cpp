@@ -19,17 +19,20 @@ void copy_cluster_files(Cluster& target, Cluster& source, bool as_standby, const
   target.append_conf("unix_socket_directories = '" + target.base_dir().string() + "'");
   if (as_standby) {
     std::ofstream(target.data_dir() / "standby.signal").close();
-    target.append_conf("primary_conninfo = 'host=127.0.0.1 port=" + std::to_string(source.port()) +
-                       " user=" + source.user() + " application_name="+ application_name + "'");
+    target.append_conf("primary_conninfo = '" + streaming_conninfo(source, application_name) + "'");
   }
+}
+
+std::string streaming_conninfo(const Cluster& primary, const std::string& app) {
+  return "host=127.0.0.1 port=" + std::to_string(primary.port()) + " user=" + primary.user() +
+         " application_name=" + app;
 }
 
 CmdResult make_streaming_standby(Cluster& primary, Cluster& standby, const std::string& app,
                                  const std::vector<std::string>& extra_args,
                                  const std::vector<std::string>& extra_conf) {
-  const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(primary.port()) + " user=" + primary.user() +
-                               " application_name=" + app;
-  std::vector<std::string> args{"basebackup", "-D", standby.data_dir().string(), "-d", conninfo, "-R"};
+  std::vector<std::string> args{"basebackup", "-D", standby.data_dir().string(), "-d", streaming_conninfo(primary, app),
+                                "-R"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   const CmdResult r = standby.pmctl(args);
   REQUIRE_MESSAGE(r.exit_code == 0, r.describe() << "\n--- primary log:\n" << primary.log());

@@ -11,6 +11,9 @@ namespace pmemu::integration {
 void copy_cluster_files(Cluster& target, Cluster& source, bool as_standby,
                         const std::string& application_name = "standby");
 
+// The primary_conninfo that makes a standby stream from `primary` as `app`.
+[[nodiscard]] std::string streaming_conninfo(const Cluster& primary, const std::string& app);
+
 // `pmctl basebackup -R` from the running `primary` into `standby`'s (not yet
 // created) data directory, with application_name `app`, then the standby's own
 // port and socket directory and any `extra_conf` lines. Returns pmctl's result
