@@ -225,10 +225,7 @@ std::optional<PgError> Executor::select_const(const sql::SelectConst& s) {
 }
 
 std::optional<PgError> Executor::checkpoint() {
-  // PostgreSQL makes a restartpoint here; this server has none yet.
-  if (in_recovery())
-    return PgError::error(sqlstate::kFeatureNotSupported, "CHECKPOINT during recovery is not supported")
-        .with_detail("Restartpoints are not implemented; the standby restarts from its last checkpoint.");
+  // On a standby the checkpointer makes a restartpoint instead.
   std::optional<PgError> interrupted;
   auto outcome = checkpointer::request_checkpoint_and_wait([&] {
     interrupted = interruptible_wait(5);

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "ipc/process_env.h"
+#include "startup/recovery_shmem.h"
 #include "kv/kv_image.h"
 #include "kv/kv_table.h"
 #include "wal/control_file.h"
@@ -17,6 +18,23 @@ namespace pmemu::checkpointer {
 namespace {
 
 std::string image_path() { return ipc::env().data_dir + "/base/kv.image"; }
+
+// Removes WAL segments before the one holding `redo`, keeping wal_keep_size
+// more and whatever replication slots and live walsenders still need.
+int remove_old_wal(wal::Xlog& xlog, Lsn redo) {
+  auto& e = ipc::env();
+  const std::uint64_t seg = e.wal_segment_size;
+  std::uint64_t keep = redo.get() / seg;
+  std::uint64_t extra = (e.settings.wal_keep_size_bytes + seg - 1) / seg;
+  keep = keep > extra ? keep - extra : 0;
+  if (auto* ws = e.areas.walsnd) {
+    walsender::checkpoint_slots(*ws, e.data_dir);
+    for (Lsn floor : {walsender::oldest_slot_lsn(*ws, e.data_dir), walsender::oldest_sent(*ws)})
+      if (floor.valid()) keep = std::min<std::uint64_t>(keep, floor.get() / seg);
+  }
+  auto removed = xlog.remove_segments_before(SegNo{keep});
+  return removed.ok() ? removed.value() : 0;
+}
 
 }  // namespace
 
@@ -88,30 +106,75 @@ CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
     return out;
   }
 
-  // Keep the segment holding redo, and wal_keep_size more before it.
-  const std::uint64_t seg = e.wal_segment_size;
-  std::uint64_t keep = out.redo.get() / seg;
-  std::uint64_t extra = (e.settings.wal_keep_size_bytes + seg - 1) / seg;
-  keep = keep > extra ? keep - extra : 0;
-  // Replication slots and live walsenders hold WAL back too.
-  if (auto* ws = e.areas.walsnd) {
-    walsender::checkpoint_slots(*ws, e.data_dir);
-    for (Lsn floor : {walsender::oldest_slot_lsn(*ws, e.data_dir), walsender::oldest_sent(*ws)})
-      if (floor.valid()) keep = std::min<std::uint64_t>(keep, floor.get() / seg);
-  }
-  auto removed = xlog.remove_segments_before(SegNo{keep});
-  out.segments_removed = removed.ok() ? removed.value() : 0;
-
+  out.segments_removed = remove_old_wal(xlog, out.redo);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.ok = true;
   return out;
 }
 
-std::string describe_checkpoint(const CheckpointOutcome& o) {
+CheckpointOutcome perform_restartpoint(wal::Xlog& xlog) {
+  auto& e = ipc::env();
+  CheckpointOutcome out;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto control = wal::read_control_file(e.data_dir);
+  if (!control.ok()) {
+    out.error = control.error();
+    return out;
+  }
+  wal::ControlFile cf = control.value();
+  auto& rec = *e.areas.recovery;
+
+  kv::KvSnapshot snap;
+  Lsn image_at;
+  TimeLineId tli;
+  {
+    // The startup process replays under this lock and notes checkpoint
+    // records under it too: the table, replayed_upto and the checkpoint
+    // fields agree here.
+    auto locked = e.areas.kv->lock();
+    out.lsn = Lsn{rec.checkpoint_lsn.load(std::memory_order_acquire)};
+    out.redo = Lsn{rec.checkpoint_redo.load(std::memory_order_relaxed)};
+    tli = TimeLineId{rec.checkpoint_tli.load(std::memory_order_relaxed)};
+    image_at = Lsn{rec.replayed_upto.load(std::memory_order_acquire)};
+    if (!out.lsn.valid() || out.lsn <= cf.checkpoint || image_at < out.lsn) {
+      out.ok = out.skipped = true;
+      out.lsn = cf.checkpoint;
+      return out;
+    }
+    snap = kv::snapshot(locked);
+    out.rows = locked.count();
+  }
+  // The image holds everything replayed up to image_at, past the redo point;
+  // a restart replays again from the redo point, which changes nothing that
+  // the image already has (replay is idempotent).
+  if (auto st = kv::write_image(image_path(), snap, image_at, kv::Fsync{e.settings.fsync}); !st.ok()) {
+    out.error = st.error;
+    return out;
+  }
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  cf.checkpoint = out.lsn;
+  cf.redo = out.redo;
+  cf.tli = tli;
+  cf.prev_tli = tli;
+  cf.time = now;
+  cf.checkpoint_time = now;
+  if (auto st = wal::write_control_file(e.data_dir, cf); !st.ok()) {
+    out.error = st.error;
+    return out;
+  }
+  out.end = image_at;
+  out.segments_removed = remove_old_wal(xlog, out.redo);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.ok = true;
+  return out;
+}
+
+std::string describe_checkpoint(const CheckpointOutcome& o, bool restartpoint) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
-                "checkpoint complete: wrote %zu rows; %d WAL file(s) removed; total=%.3f s; lsn=%s, redo lsn=%s",
-                o.rows, o.segments_removed, o.seconds, o.lsn.str().c_str(), o.redo.str().c_str());
+                "%s complete: wrote %zu rows; %d WAL file(s) removed; total=%.3f s; lsn=%s, redo lsn=%s",
+                restartpoint ? "restartpoint" : "checkpoint", o.rows, o.segments_removed, o.seconds,
+                o.lsn.str().c_str(), o.redo.str().c_str());
   return buf;
 }
 

@@ -19,6 +19,7 @@ enum class CheckpointKind { Online, Shutdown, EndOfRecovery };
 
 struct CheckpointOutcome {
   bool ok = false;
+  bool skipped = false;  // restartpoint: no checkpoint replayed since the last one
   std::string error;
   Lsn lsn;   // start of the checkpoint record
   Lsn redo;
@@ -32,7 +33,17 @@ struct CheckpointOutcome {
 // wait", "shutdown immediate", "end-of-recovery immediate wait").
 [[nodiscard]] CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind);
 
-// PostgreSQL-style "checkpoint complete: ..." line.
-[[nodiscard]] std::string describe_checkpoint(const CheckpointOutcome& o);
+// A standby's restartpoint (PostgreSQL's CreateRestartPoint), run by the
+// checkpointer during recovery: the table as replayed so far becomes the
+// image, pg_control points at the last checkpoint record replay passed (so
+// a restart replays from its redo point, not from the base backup's), and
+// WAL before that redo point (less wal_keep_size) is removed. Writes no WAL.
+// Skipped (ok, skipped) when no checkpoint record was replayed since the
+// checkpoint pg_control already names.
+[[nodiscard]] CheckpointOutcome perform_restartpoint(wal::Xlog& xlog);
+
+// PostgreSQL-style "checkpoint complete: ..." line ("restartpoint complete:
+// ..." for a restartpoint).
+[[nodiscard]] std::string describe_checkpoint(const CheckpointOutcome& o, bool restartpoint = false);
 
 }  // namespace pmemu::checkpointer

@@ -15,6 +15,7 @@
 #include "ipc/wait.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
+#include "startup/recovery_shmem.h"
 #include "walsender/walsnd_ctl.h"
 #include "wal/control_file.h"
 
@@ -47,8 +48,32 @@ bool run_checkpoint(wal::Xlog& xlog, CheckpointKind kind, const char* flags) {
   return true;
 }
 
-// A standby stopping cleanly: no restartpoint (not implemented), but
-// pg_control says "shut down in recovery" as PostgreSQL's does.
+// A standby's restartpoint, timed or asked for by CHECKPOINT. Counted like
+// a checkpoint so a waiting CHECKPOINT returns; one with no new checkpoint
+// record to use is skipped, as PostgreSQL skips it.
+void run_restartpoint(wal::Xlog& xlog, const char* flags) {
+  auto& shm = *ipc::env().areas.checkpointer;
+  shm.started.fetch_add(1);
+  auto o = perform_restartpoint(xlog);
+  if (o.ok && o.skipped) {
+    elog::log(elog::Level::Debug2, "skipping restartpoint, already performed at " + o.lsn.str());
+  } else if (o.ok) {
+    // Logged once made: whether there is one to make is known only then.
+    const bool loud = ipc::env().settings.log_checkpoints;
+    if (loud) {
+      elog::log(elog::Level::Log, std::string("restartpoint starting: ") + flags);
+      elog::log(elog::Level::Log, describe_checkpoint(o, true));
+    }
+    elog::log(loud ? elog::Level::Log : elog::Level::Debug2, "recovery restart point at " + o.redo.str());
+  } else {
+    shm.failed.fetch_add(1);
+    elog::log(elog::Level::Error, "restartpoint failed: " + o.error);
+  }
+  shm.done.fetch_add(1);
+}
+
+// A standby stopping cleanly: pg_control says "shut down in recovery" as
+// PostgreSQL's does (its shutdown restartpoint is not made here).
 void mark_shut_down_in_recovery() {
   auto& e = ipc::env();
   auto cf = wal::read_control_file(e.data_dir);
@@ -133,6 +158,12 @@ void checkpointer_main() {
     const bool requested = requests != seen_requests;
     const auto timeout = e.settings.checkpoint_timeout;
     const bool timed = Clock::now() - last_checkpoint >= timeout;
+    const bool standby = !recovery_done && e.areas.recovery->standby.load() != 0;
+    if (standby && (requested || timed)) {
+      seen_requests = requests;
+      run_restartpoint(xlog, requested ? "immediate wait" : "time");
+      last_checkpoint = Clock::now();
+    }
     if (recovery_done && (requested || timed)) {
       seen_requests = requests;
       // A timed checkpoint with no WAL written since the last one is skipped.

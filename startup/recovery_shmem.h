@@ -7,6 +7,12 @@
 //   written; then 0 for the life of the segment.
 // - standby: 1 while the server is a standby (standby.signal at start).
 // - replayed_upto: end of the last replayed record.
+// - checkpoint_lsn, checkpoint_redo, checkpoint_tli: the last checkpoint
+//   record replayed (its start, redo point and timeline), 0 if none yet.
+//   Written by the startup process only while it holds the kv table lock
+//   (it replays under that lock), and read by the checkpointer only under
+//   it, so a restartpoint sees them consistent with the table it snapshots
+//   and with replayed_upto.
 #pragma once
 
 #include <atomic>
@@ -19,6 +25,9 @@ struct RecoveryShmem {
   std::atomic<std::uint32_t> in_recovery;
   std::atomic<std::uint32_t> standby;
   std::atomic<std::uint64_t> replayed_upto;
+  std::atomic<std::uint64_t> checkpoint_lsn;
+  std::atomic<std::uint64_t> checkpoint_redo;
+  std::atomic<std::uint32_t> checkpoint_tli;
 
   static std::size_t shmem_size() { return sizeof(RecoveryShmem); }
   static RecoveryShmem* shmem_init(void* where) {

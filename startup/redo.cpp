@@ -1,5 +1,7 @@
 #include "startup/redo.h"
 
+#include "ipc/process_env.h"
+#include "startup/recovery_shmem.h"
 #include "wal/record.h"
 
 namespace pmemu::startup {
@@ -51,6 +53,19 @@ std::string check_record_timeline(const wal::WalRecord& rec, const wal::Timeline
   }
 }
 
+void note_replayed(const wal::WalRecord& rec) {
+  auto* recovery = ipc::env().areas.recovery;
+  if (!recovery) return;
+  if (rec.type == wal::RecordType::CheckpointOnline || rec.type == wal::RecordType::CheckpointShutdown) {
+    if (auto c = wal::unpack_checkpoint(rec.payload)) {
+      recovery->checkpoint_redo.store(c->redo.get(), std::memory_order_relaxed);
+      recovery->checkpoint_tli.store(c->tli.get(), std::memory_order_relaxed);
+      recovery->checkpoint_lsn.store(rec.lsn.get(), std::memory_order_release);
+    }
+  }
+  recovery->replayed_upto.store(rec.end.get(), std::memory_order_release);
+}
+
 RedoResult replay(wal::WalReader& reader, const wal::ControlFile& cf, kv::KvTable::Locked& table,
                   const std::function<void(Lsn)>& on_first_redo) {
   RedoResult r;
@@ -77,6 +92,7 @@ RedoResult replay(wal::WalReader& reader, const wal::ControlFile& cf, kv::KvTabl
       r.error = err;
       return r;
     }
+    note_replayed(rec);
     if (!is_checkpoint_record) ++r.records_applied;
     r.last_record = rec.lsn;
     r.end = rec.end;

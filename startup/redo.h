@@ -23,6 +23,11 @@ namespace pmemu::startup {
 // the history being followed is not the one this WAL was written under.
 [[nodiscard]] std::string check_record_timeline(const wal::WalRecord& rec, const wal::TimelineHistory& history);
 
+// After applying `rec` (caller holds the table lock): publishes the replay
+// position, and a checkpoint record as the place a restartpoint may use
+// (startup/recovery_shmem.h). No-op where no RecoveryShmem is attached.
+void note_replayed(const wal::WalRecord& rec);
+
 struct RedoResult {
   Lsn end;              // where the next record goes
   Lsn last_record;      // start of the last valid record (the next one's prev-link)

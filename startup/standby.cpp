@@ -117,7 +117,7 @@ class Standby {
       if (auto err = apply_record(table, rec); !err.empty()) fatal(err);
       redo_.last_record = rec.lsn;
       redo_.end = rec.end;
-      e.areas.recovery->replayed_upto.store(rec.end.get(), std::memory_order_release);
+      note_replayed(rec);
       note_replayed_timeline();
     }
   }
