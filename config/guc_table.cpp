@@ -1,5 +1,7 @@
 #include "config/guc_table.h"
 
+#include "common/ascii.h"
+
 #include <array>
 #include <cctype>
 #include <climits>
@@ -215,20 +217,11 @@ const std::array kTable = {
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
 std::span<const GucDef> guc_table() { return kTable; }
 
 std::optional<std::size_t> find_guc(std::string_view name) {
   for (std::size_t i = 0; i < kTable.size(); ++i) {
-    if (iequals(kTable[i].name, name)) return i;
+    if (ascii_iequals(kTable[i].name, name)) return i;
   }
   return std::nullopt;
 }

@@ -54,8 +54,6 @@ struct GucDef {
 // Index of `name` in guc_table(), case-insensitive; nullopt if unknown.
 [[nodiscard]] std::optional<std::size_t> find_guc(std::string_view name);
 
-[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
-
 // Values of synchronous_commit, PostgreSQL's SyncCommitLevel order (do not renumber).
 enum class SyncCommit { Off = 0, Local = 1, RemoteWrite = 2, On = 3, RemoteApply = 4 };
 

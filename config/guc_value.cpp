@@ -1,5 +1,7 @@
 #include "config/guc_value.h"
 
+#include "common/ascii.h"
+
 #include <array>
 #include <cctype>
 #include <cerrno>
@@ -162,7 +164,7 @@ ParsedValue parse_real(const GucDef& def, std::string_view text) {
 
 ParsedValue parse_enum(const GucDef& def, std::string_view text) {
   for (const auto& opt : def.options) {
-    if (iequals(opt.name, text)) return ok(GucValue{std::in_place_type<std::int64_t>, opt.value});
+    if (ascii_iequals(opt.name, text)) return ok(GucValue{std::in_place_type<std::int64_t>, opt.value});
   }
   std::string list;
   for (const auto& opt : def.options) {
