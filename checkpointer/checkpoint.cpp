@@ -116,53 +116,55 @@ CheckpointOutcome perform_restartpoint(wal::Xlog& xlog) {
   auto& e = ipc::env();
   CheckpointOutcome out;
   const auto t0 = std::chrono::steady_clock::now();
-  auto control = wal::read_control_file(e.data_dir);
-  if (!control.ok()) {
-    out.error = control.error();
-    return out;
-  }
-  wal::ControlFile cf = control.value();
   auto& rec = *e.areas.recovery;
-
-  kv::KvSnapshot snap;
-  Lsn image_at;
-  TimeLineId tli;
   {
     // The startup process replays under this lock and notes checkpoint
-    // records under it too: the table, replayed_upto and the checkpoint
-    // fields agree here.
+    // records under it too, so the table, replayed_upto and the checkpoint
+    // fields agree here. pg_control is read and written under it as well:
+    // the startup process takes it before ending recovery, so a promotion's
+    // end-of-recovery checkpoint never interleaves with this update.
     auto locked = e.areas.kv->lock();
+    if (rec.ending.load(std::memory_order_acquire) != 0) {
+      out.ok = out.skipped = out.recovery_ended = true;
+      return out;
+    }
+    auto control = wal::read_control_file(e.data_dir);
+    if (!control.ok()) {
+      out.error = control.error();
+      return out;
+    }
+    wal::ControlFile cf = control.value();
     out.lsn = Lsn{rec.checkpoint_lsn.load(std::memory_order_acquire)};
     out.redo = Lsn{rec.checkpoint_redo.load(std::memory_order_relaxed)};
-    tli = TimeLineId{rec.checkpoint_tli.load(std::memory_order_relaxed)};
-    image_at = Lsn{rec.replayed_upto.load(std::memory_order_acquire)};
+    const TimeLineId tli{rec.checkpoint_tli.load(std::memory_order_relaxed)};
+    const Lsn image_at{rec.replayed_upto.load(std::memory_order_acquire)};
     if (!out.lsn.valid() || out.lsn <= cf.checkpoint || image_at < out.lsn) {
       out.ok = out.skipped = true;
       out.lsn = cf.checkpoint;
       return out;
     }
-    snap = kv::snapshot(locked);
     out.rows = locked.count();
+    // The image holds everything replayed up to image_at, past the redo
+    // point; a restart replays again from the redo point, which changes
+    // nothing the image already has (replay is idempotent).
+    if (auto st = kv::write_image(image_path(), kv::snapshot(locked), image_at, kv::Fsync{e.settings.fsync});
+        !st.ok()) {
+      out.error = st.error;
+      return out;
+    }
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    cf.checkpoint = out.lsn;
+    cf.redo = out.redo;
+    cf.tli = tli;
+    cf.prev_tli = tli;
+    cf.time = now;
+    cf.checkpoint_time = now;
+    if (auto st = wal::write_control_file(e.data_dir, cf); !st.ok()) {
+      out.error = st.error;
+      return out;
+    }
+    out.end = image_at;
   }
-  // The image holds everything replayed up to image_at, past the redo point;
-  // a restart replays again from the redo point, which changes nothing that
-  // the image already has (replay is idempotent).
-  if (auto st = kv::write_image(image_path(), snap, image_at, kv::Fsync{e.settings.fsync}); !st.ok()) {
-    out.error = st.error;
-    return out;
-  }
-  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-  cf.checkpoint = out.lsn;
-  cf.redo = out.redo;
-  cf.tli = tli;
-  cf.prev_tli = tli;
-  cf.time = now;
-  cf.checkpoint_time = now;
-  if (auto st = wal::write_control_file(e.data_dir, cf); !st.ok()) {
-    out.error = st.error;
-    return out;
-  }
-  out.end = image_at;
   out.segments_removed = remove_old_wal(xlog, out.redo);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.ok = true;

@@ -19,7 +19,8 @@ enum class CheckpointKind { Online, Shutdown, EndOfRecovery };
 
 struct CheckpointOutcome {
   bool ok = false;
-  bool skipped = false;  // restartpoint: no checkpoint replayed since the last one
+  bool skipped = false;         // restartpoint: nothing new to restart from, or recovery ended
+  bool recovery_ended = false;  // restartpoint: skipped because promotion has begun
   std::string error;
   Lsn lsn;   // start of the checkpoint record
   Lsn redo;
@@ -39,7 +40,9 @@ struct CheckpointOutcome {
 // a restart replays from its redo point, not from the base backup's), and
 // WAL before that redo point (less wal_keep_size) is removed. Writes no WAL.
 // Skipped (ok, skipped) when no checkpoint record was replayed since the
-// checkpoint pg_control already names.
+// checkpoint pg_control already names, or once the startup process has
+// begun to end recovery (then its end-of-recovery checkpoint owns
+// pg_control; see startup/recovery_shmem.h's `ending`).
 [[nodiscard]] CheckpointOutcome perform_restartpoint(wal::Xlog& xlog);
 
 // PostgreSQL-style "checkpoint complete: ..." line ("restartpoint complete:

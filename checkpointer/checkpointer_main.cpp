@@ -56,7 +56,8 @@ void run_restartpoint(wal::Xlog& xlog, const char* flags) {
   shm.started.fetch_add(1);
   auto o = perform_restartpoint(xlog);
   if (o.ok && o.skipped) {
-    elog::log(elog::Level::Debug2, "skipping restartpoint, already performed at " + o.lsn.str());
+    elog::log(elog::Level::Debug2, o.recovery_ended ? std::string("skipping restartpoint, recovery has already ended")
+                                                    : "skipping restartpoint, already performed at " + o.lsn.str());
   } else if (o.ok) {
     // Logged once made: whether there is one to make is known only then.
     const bool loud = ipc::env().settings.log_checkpoints;

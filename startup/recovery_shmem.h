@@ -13,6 +13,10 @@
 //   (it replays under that lock), and read by the checkpointer only under
 //   it, so a restartpoint sees them consistent with the table it snapshots
 //   and with replayed_upto.
+// - ending: 0 until the startup process begins to end recovery
+//   (promotion); set to 1 under the kv table lock. A restartpoint checks it
+//   and writes pg_control under that same lock, so the two never interleave
+//   their pg_control updates.
 #pragma once
 
 #include <atomic>
@@ -28,6 +32,7 @@ struct RecoveryShmem {
   std::atomic<std::uint64_t> checkpoint_lsn;
   std::atomic<std::uint64_t> checkpoint_redo;
   std::atomic<std::uint32_t> checkpoint_tli;
+  std::atomic<std::uint32_t> ending;
 
   static std::size_t shmem_size() { return sizeof(RecoveryShmem); }
   static RecoveryShmem* shmem_init(void* where) {

@@ -86,6 +86,12 @@ void signal_postmaster(shmem::PmSignalReason reason) {
 // checkpoint, signal files removed. Returns the new timeline.
 TimeLineId promote(wal::Xlog& xlog, const RedoResult& redo, TimeLineId old_tli) {
   auto& e = ipc::env();
+  {
+    // From here on pg_control is ours to finish: a restartpoint still in
+    // progress completes before we get the lock, and none starts after.
+    auto table = e.areas.kv->lock();
+    e.areas.recovery->ending.store(1, std::memory_order_release);
+  }
   const std::string pg_wal = e.data_dir + "/pg_wal";
   const TimeLineId new_tli{std::max(wal::newest_timeline(pg_wal).get(), old_tli.get()) + 1};
   elog::log(Level::Log, "selected new timeline ID: " + std::to_string(new_tli.get()));
