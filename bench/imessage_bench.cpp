@@ -216,10 +216,9 @@ struct OursMech : Mechanism {
     spec.messages = mb->wait_hook();
   }
   void send(int side, const void* p, std::size_t n) override {
-    const auto far = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     for (;;) {
       auto st = mb->send(pmemu::ChildSlot(std::uint32_t(1 - side)), im::MessageType::kFirstUserType,
-                         {static_cast<const std::byte*>(p), n}, im::FullPolicy::wait_until(far));
+                         {static_cast<const std::byte*>(p), n}, im::FullPolicy::wait_for(std::chrono::seconds(30)));
       if (st == im::SendStatus::kOk) return;
       if (st != im::SendStatus::kRecipientGone) std::abort();
       ::sched_yield();  // the peer process has not opened its mailbox yet

@@ -134,8 +134,11 @@ SendStatus Mailbox::send(ChildSlot to, std::uint16_t type, std::span<const std::
   for (int round = 0;; ++round) {
     st = try_append(q, to.get(), type, payload, &ring);
     if (st != SendStatus::kAreaFull) break;
-    if (round == 0) bump(mine.full_waits);
-    if (!policy.wait || std::chrono::steady_clock::now() >= policy.deadline) return st;
+    if (round == 0) {
+      bump(mine.full_waits);
+      if (policy.wait && policy.patience.count() > 0) policy.deadline = Clock::now() + policy.patience;
+    }
+    if (!policy.wait || Clock::now() >= policy.deadline) return st;
     backoff(round, policy.deadline);
   }
   if (st != SendStatus::kOk) return st;
@@ -214,8 +217,9 @@ bool Mailbox::spin_for_message() {
     }
     // The sender may be waiting for this very CPU: let it run first.
     ::sched_yield();
+    // Few clock reads: a pause is some tens of ns, so 32 of them between reads.
     while (Clock::now() - looked < SpinPolicy::kCheckEvery)
-      for (int i = 0; i < 8; ++i) cpu_relax();
+      for (int i = 0; i < 32; ++i) cpu_relax();
   }
 }
 

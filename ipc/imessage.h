@@ -47,10 +47,14 @@ enum class SendStatus {
 struct FullPolicy {
   static FullPolicy fail_now() { return FullPolicy{}; }
   static FullPolicy wait_until(std::chrono::steady_clock::time_point deadline) {
-    return FullPolicy{true, deadline};
+    return FullPolicy{true, deadline, {}};
   }
+  // Up to `patience` from the moment the area is found full: the clock is
+  // read only then, not on every send.
+  static FullPolicy wait_for(std::chrono::nanoseconds patience) { return FullPolicy{true, {}, patience}; }
   bool wait = false;
-  std::chrono::steady_clock::time_point deadline{};
+  std::chrono::steady_clock::time_point deadline{};  // used when patience is zero
+  std::chrono::nanoseconds patience{};
 };
 
 struct Message {

@@ -88,6 +88,11 @@ TEST_CASE("a full area refuses at once, counts it, and accepts again once draine
   auto soon = std::chrono::steady_clock::now() + std::chrono::milliseconds(2);
   CHECK(a.send(ChildSlot(1), kT, bytes_of(1000, 0), FullPolicy::wait_until(soon)) ==
         SendStatus::kAreaFull);
+  // So does a patience that runs out, and it is measured from the refusal.
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(a.send(ChildSlot(1), kT, bytes_of(1000, 0), FullPolicy::wait_for(std::chrono::milliseconds(3))) ==
+        SendStatus::kAreaFull);
+  CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(3));
   CHECK(drain(b) == n);
   CHECK(read_stats(f.area(), ChildSlot(1)).queued == 0);
   CHECK(read_stats(f.area(), ChildSlot(1)).bytes == 0);
