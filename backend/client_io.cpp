@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include "ipc/lsn_notice.h"
-#include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
 #include "ipc/wait.h"
 
@@ -34,8 +33,7 @@ ClientIo::ReadOutcome ClientIo::read_some(std::string* into, int timeout_ms) {
   // An idle backend expects no message, but a late kSyncRepReleased (sent
   // for a wait that had already seen its release) is read and dropped here
   // rather than kept, and the mailbox gives back its page while we sleep.
-  auto* mailbox = ipc::imessage::my_mailbox();
-  if (mailbox) w.messages = mailbox->wait_hook();
+  ipc::wake_on_messages(w);
   auto ev = ipc::wait_event(w);
   if (slot) ipc::reset_latch(slot->latch);
   if (ev & ipc::kWaitMessage) (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);

@@ -2,7 +2,6 @@
 
 #include "backend/session_exit.h"
 #include "ipc/lsn_notice.h"
-#include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
 #include "ipc/wait.h"
@@ -40,7 +39,6 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
   if (shm.released[m].load() >= commit_end.get()) return std::nullopt;
   auto* slot = ipc::my_proc_slot();
   auto& me = shm.waiters[e.my_slot.get()];
-  auto* mailbox = ipc::imessage::my_mailbox();
   // A release that came after an earlier wait was already answered.
   (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);
   me.mode.store(m, std::memory_order_release);
@@ -54,7 +52,7 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
     ipc::WaitSpec w;
     w.latch = &slot->latch;
     w.timeout_ms = 1000;
-    if (mailbox) w.messages = mailbox->wait_hook();
+    ipc::wake_on_messages(w);
     auto ev = ipc::wait_event(w);
     ipc::reset_latch(slot->latch);
     // The message is the wake-up; released[] stays the authority, because a

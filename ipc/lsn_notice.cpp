@@ -38,6 +38,10 @@ Delivery notify_lsn(ChildSlot to, imessage::MessageType type, Lsn lsn) {
   return Delivery::kLatchSet;
 }
 
+void wake_on_messages(WaitSpec& w) {
+  if (auto* mb = imessage::my_mailbox()) w.messages = mb->wait_hook();
+}
+
 Lsn drain_lsn_notices(imessage::MessageType want) {
   Lsn best;
   auto* mb = imessage::my_mailbox();

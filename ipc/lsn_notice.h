@@ -15,6 +15,7 @@
 
 #include "common/strong_id.h"
 #include "ipc/imessage.h"
+#include "ipc/wait.h"
 #include "wal/lsn.h"
 
 namespace pmemu::ipc {
@@ -26,6 +27,10 @@ namespace pmemu::ipc {
 enum class Delivery { kQueued, kLatchSet, kNoSuchSlot };
 // Sends `type` carrying `lsn` to the process on slot `to` without blocking.
 Delivery notify_lsn(ChildSlot to, imessage::MessageType type, Lsn lsn);
+
+// Makes the wait `w` also end when a message arrives for this process (the
+// process catches SIGUSR2, as every child does); no-op without a mailbox.
+void wake_on_messages(WaitSpec& w);
 
 // Reads every message queued for this process and returns the highest Lsn
 // carried by one of type `want` (an invalid Lsn if none). A message of any

@@ -7,7 +7,6 @@
 #include "common/elog.h"
 #include "ipc/child_exit.h"
 #include "ipc/lsn_notice.h"
-#include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -65,7 +64,6 @@ class Standby {
   // the walreceiver stopped and everything it flushed replayed.
   void run() {
     auto* slot = ipc::my_proc_slot();
-    auto* mailbox = ipc::imessage::my_mailbox();
     for (;;) {
       check_startup_interrupts();
       if (promotion_requested()) {
@@ -85,7 +83,7 @@ class Standby {
       // The walreceiver's kWalReceivedFlushed messages wake us after each
       // flush. They name a position but not its timeline, so replay still
       // takes the timeline-qualified one from WalRcvData (flushed_on).
-      if (mailbox) w.messages = mailbox->wait_hook();
+      ipc::wake_on_messages(w);
       auto ev = ipc::wait_event(w);
       ipc::reset_latch(slot->latch);
       if (ev & ipc::kWaitPostmasterDeath) ipc::exit_child_cleanly(1);

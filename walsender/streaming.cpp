@@ -13,7 +13,6 @@
 
 #include "common/elog.h"
 #include "ipc/lsn_notice.h"
-#include "ipc/my_mailbox.h"
 #include "ipc/process_env.h"
 #include "ipc/wait.h"
 #include "protocol/backend_messages.h"
@@ -186,7 +185,6 @@ struct Stream {
 
   void loop() {
     auto* slot_proc = ipc::my_proc_slot();
-    auto& mailbox = *ipc::imessage::my_mailbox();
     for (;;) {
       check_interrupts(p);
       // The last cycle must reach the shutdown checkpoint, flushed before
@@ -206,7 +204,7 @@ struct Stream {
       w.want_read = true;
       w.want_write = p.conn.pending() > 0;
       w.timeout_ms = sleep_ms;
-      w.messages = mailbox.wait_hook();
+      ipc::wake_on_messages(w);
       auto ev = ipc::wait_event(w);
       ipc::reset_latch(slot_proc->latch);
       if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
