@@ -1,19 +1,19 @@
 #include "tests/integration/harness/cluster.h"
 
 #include <doctest.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
+#include <random>
 #include <regex>
 #include <sstream>
-
-#include "tests/integration/harness/process.h"
 
 namespace pmemu::integration {
 
@@ -26,25 +26,50 @@ std::string binary_path(const std::string& name) {
   return "./" + name;
 }
 
-int free_tcp_port() {
+namespace {
+
+// Ports handed out by free_tcp_port(): below the kernel's ephemeral range
+// (32768-60999), so no client socket of another test can hold one.
+constexpr int kFirstPort = 20000;
+constexpr int kPortCount = 12000;
+
+// Can a listening socket bind 127.0.0.1:port right now?
+bool port_bindable(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  if (fd >= 0) ::close(fd);
-  return port;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
 }
 
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}  // namespace
+
+// Two test processes run at once (meson --num-processes 2): a port is ours
+// while we hold flock on /tmp/pmemu-port-N.lock, and we hold it (the fd stays
+// open, close-on-exec) until this process ends, whatever the kernel says
+// about the port meanwhile. A lock dies with its holder, even by SIGKILL.
+int free_tcp_port() {
+  static std::mt19937 rng(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(std::random_device{}()));
+  std::uniform_int_distribution<int> pick(0, kPortCount - 1);
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    const int port = kFirstPort + pick(rng);
+    const std::string lock = "/tmp/pmemu-port-" + std::to_string(port) + ".lock";
+    const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      continue;
+    }
+    if (port_bindable(port)) return port;  // fd deliberately kept open
+    ::close(fd);
+  }
+  return 0;
 }
 
 Cluster::Cluster(std::string name) : name_(std::move(name)) {
@@ -72,6 +97,8 @@ void Cluster::kill_everything() {
   // A postmaster started without -w may have written its pid file after our
   // last look.
   remember_children();
+  // Never group 0 or 1 (kill(-0) is our own group) nor our own group.
+  std::erase_if(groups_, [](pid_t g) { return g <= 1 || g == ::getpgrp(); });
   for (pid_t g : groups_) ::kill(-g, SIGKILL);
   (void)poll_until(std::chrono::seconds(10), [&](std::string&) {
     bool any = false;
@@ -99,7 +126,9 @@ void Cluster::remember_children() {
   const Pid pm = postmaster_pid();
   if (!pm.valid()) return;
   for (Pid child : children_of(pm)) {
-    if (const auto st = read_proc_stat(child)) groups_.insert(st->pgrp);
+    const auto st = read_proc_stat(child);
+    // Re-read: the child may have exited since children_of saw it.
+    if (st && st->ppid == pm && st->state != 'Z') groups_.insert(st->pgrp);
   }
 }
 
@@ -113,8 +142,9 @@ void Cluster::remember_postmaster(Pid pid) {
   const auto parent = read_proc_stat(st->ppid);
   if (st->ppid != self && !(parent && parent->ppid == self)) return;
   // pmctl start makes the postmaster a session (and so group) leader.
-  groups_.insert(st ? st->pgrp : pid.get());
+  groups_.insert(st->pgrp);
   groups_.insert(pid.get());
+  last_postmaster_ = pid;
 }
 
 std::vector<std::string> Cluster::pid_file_lines() const {
@@ -195,7 +225,10 @@ void Cluster::kill9_postmaster() {
 }
 
 void Cluster::wait_postmaster_gone(std::chrono::milliseconds timeout) {
-  const Pid pid = postmaster_pid();
+  // The postmaster removes its pid file before it exits: without a pid file
+  // the one we saw last may still be running.
+  Pid pid = postmaster_pid();
+  if (!pid.valid()) pid = last_postmaster_;
   if (!pid.valid()) return;
   wait_for("postmaster " + std::to_string(pid.get()) + " to exit", timeout, [&](std::string& seen) {
     const auto st = read_proc_stat(pid);

@@ -21,6 +21,7 @@
 #include "common/strong_id.h"
 #include "tests/integration/harness/command.h"
 #include "tests/integration/harness/pg_conn.h"
+#include "tests/integration/harness/process.h"
 #include "tests/integration/harness/wait.h"
 
 namespace pmemu::integration {
@@ -58,7 +59,8 @@ class Cluster {
   Pid postmaster_pid();
   [[nodiscard]] std::vector<std::string> pid_file_lines() const;
   void kill9_postmaster();
-  // Waits until the postmaster that wrote postmaster.pid has exited.
+  // Waits until the postmaster that wrote postmaster.pid (or, once that file
+  // is gone, the last postmaster we saw) has exited.
   void wait_postmaster_gone(std::chrono::milliseconds timeout);
 
   [[nodiscard]] std::vector<Pid> child_pids();  // live children of the postmaster
@@ -95,12 +97,12 @@ class Cluster {
   std::string user_;
   std::set<pid_t> groups_;    // process groups led by our postmasters
   std::set<std::string> shm_keys_;
+  Pid last_postmaster_;  // the last postmaster remember_postmaster accepted
 };
 
 // Path of a binary under test: $PMEMU_PMCTL / $PMEMU_POSTMASTER, else
 // $PMEMU_BIN/<name>, else ./<name>.
 [[nodiscard]] std::string binary_path(const std::string& name);
 [[nodiscard]] int free_tcp_port();
-[[nodiscard]] std::string read_text(const std::filesystem::path& p);
 
 }  // namespace pmemu::integration

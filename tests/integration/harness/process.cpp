@@ -1,12 +1,13 @@
 #include "tests/integration/harness/process.h"
 
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <array>
+#include <cerrno>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 namespace pmemu::integration {
@@ -23,12 +24,30 @@ std::vector<Pid> all_pids() {
   return pids;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 }  // namespace
+
+// Not std::ifstream: libstdc++'s filebuf throws std::ios_failure when read(2)
+// fails, and reading /proc/PID/stat of a process that is reaped between our
+// open() and read() fails with ESRCH. Thrown from ~Cluster (noexcept) that
+// was std::terminate: SIGABRT, no cleanup, a leaked cluster (issue 15).
+std::string read_text(const std::filesystem::path& p) {
+  std::string out;
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  std::array<char, 8192> buf{};
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n > 0) {
+      out.append(buf.data(), static_cast<size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;
+    }
+  }
+  ::close(fd);
+  return out;
+}
 
 void become_subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 
@@ -39,7 +58,7 @@ void reap_orphans() {
 }
 
 std::optional<ProcStat> read_proc_stat(Pid pid) {
-  const std::string text = slurp("/proc/" + std::to_string(pid.get()) + "/stat");
+  const std::string text = read_text("/proc/" + std::to_string(pid.get()) + "/stat");
   // The command name (field 2) may contain spaces and parentheses; the
   // fields we need follow the last ')'.
   const auto close = text.rfind(')');
@@ -48,6 +67,9 @@ std::optional<ProcStat> read_proc_stat(Pid pid) {
   ProcStat st;
   pid_t ppid = 0;
   if (!(rest >> st.state >> ppid >> st.pgrp)) return std::nullopt;
+  // A process the kernel is releasing can show group 0: it is gone, and a
+  // group 0 handed to kill(-pgrp) would be our own group.
+  if (st.pgrp <= 0) return std::nullopt;
   st.ppid = Pid(ppid);
   return st;
 }
@@ -76,7 +98,7 @@ std::vector<Pid> pids_in_group(pid_t pgrp) {
 }
 
 std::string process_title(Pid pid) {
-  std::string text = slurp("/proc/" + std::to_string(pid.get()) + "/cmdline");
+  std::string text = read_text("/proc/" + std::to_string(pid.get()) + "/cmdline");
   for (char& c : text) {
     if (c == '\0') c = ' ';
   }

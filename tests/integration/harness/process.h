@@ -9,6 +9,7 @@
 // tests. "Alive" therefore means: /proc/PID/stat exists and is not state Z.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,5 +43,9 @@ void reap_orphans();
 // title a server process gave itself (`postmaster: checkpointer`).
 [[nodiscard]] std::string process_title(Pid pid);
 [[nodiscard]] std::vector<Pid> pids_by_title(std::string_view substring);
+
+// The whole file, or what could be read of it ("" if it cannot be opened).
+// Never throws, also not for a /proc file whose process vanished mid-read.
+[[nodiscard]] std::string read_text(const std::filesystem::path& p);
 
 }  // namespace pmemu::integration
