@@ -1,5 +1,7 @@
 #include "tests/integration/harness/cluster.h"
 
+#include "tests/integration/harness/watchdog.h"
+
 #include <doctest.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -81,6 +83,8 @@ Cluster::Cluster(std::string name) : name_(std::move(name)) {
   REQUIRE_MESSAGE(port_ > 0, "could not find a free TCP port");
   const passwd* pw = ::getpwuid(::geteuid());
   user_ = pw ? pw->pw_name : "postgres";
+  watchdog::watch_dir(base_);
+  write_owner_file();
 }
 
 Cluster::~Cluster() {
@@ -91,6 +95,22 @@ Cluster::~Cluster() {
   } else {
     MESSAGE("PMEMU_KEEP_TMP: kept " << base_.string());
   }
+  watchdog::forget_dir(base_);
+}
+
+// "PID STARTTIME" of this test process: scripts/test removes a directory
+// whose owner no longer runs (the start time tells a reused pid apart).
+void Cluster::write_owner_file() const {
+  const std::string stat = read_text("/proc/self/stat");
+  std::istringstream rest(stat.substr(std::min(stat.size(), stat.rfind(')') + 1)));
+  std::string field;
+  for (int i = 0; i < 20 && rest >> field; ++i) {
+  }
+  std::ofstream(base_ / "owner") << ::getpid() << " " << field << "\n";
+}
+
+void Cluster::add_group(pid_t pgrp) {
+  if (groups_.insert(pgrp).second) watchdog::watch_group(base_, pgrp);
 }
 
 void Cluster::kill_everything() {
@@ -110,8 +130,12 @@ void Cluster::kill_everything() {
     }
     return !any;
   });
+  remove_segments(shm_keys_);
+}
+
+void remove_segments(const std::set<std::string>& keys) {
   std::error_code ec;
-  for (const auto& key : shm_keys_) {
+  for (const auto& key : keys) {
     for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ec)) {
       const std::string fname = entry.path().filename().string();
       // The key alone could be a substring of another program's name.
@@ -128,7 +152,7 @@ void Cluster::remember_children() {
   for (Pid child : children_of(pm)) {
     const auto st = read_proc_stat(child);
     // Re-read: the child may have exited since children_of saw it.
-    if (st && st->ppid == pm && st->state != 'Z') groups_.insert(st->pgrp);
+    if (st && st->ppid == pm && st->state != 'Z') add_group(st->pgrp);
   }
 }
 
@@ -142,8 +166,8 @@ void Cluster::remember_postmaster(Pid pid) {
   const auto parent = read_proc_stat(st->ppid);
   if (st->ppid != self && !(parent && parent->ppid == self)) return;
   // pmctl start makes the postmaster a session (and so group) leader.
-  groups_.insert(st->pgrp);
-  groups_.insert(pid.get());
+  add_group(st->pgrp);
+  add_group(pid.get());
   last_postmaster_ = pid;
 }
 
@@ -163,7 +187,7 @@ Pid Cluster::postmaster_pid() {
     // Line 7 is "%9lu %9lu" as PostgreSQL writes it: the key, then an id.
     std::istringstream fields(lines[6]);
     std::string key;
-    if (fields >> key && key != "0") shm_keys_.insert(key);
+    if (fields >> key && key != "0" && shm_keys_.insert(key).second) watchdog::watch_shm(base_, key);
   }
   return pid;
 }

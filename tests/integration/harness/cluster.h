@@ -8,7 +8,9 @@
 // children stay in its group), waits until they are gone, removes the
 // shared-memory files named with the key from postmaster.pid, and removes
 // base_dir() unless PMEMU_KEEP_TMP is set. It runs even when an assertion
-// ended the test early.
+// ended the test early. Should the test process die without unwinding, the
+// watchdog (watchdog.h) does the same; base_dir()/owner names the process
+// for scripts/test's sweep of leftovers.
 #pragma once
 
 #include <chrono>
@@ -90,6 +92,8 @@ class Cluster {
   // child leaves the postmaster's group (PostgreSQL's children call setsid).
   void remember_children();
   void kill_everything();
+  void add_group(pid_t pgrp);  // and tells the watchdog
+  void write_owner_file() const;
 
   std::string name_;
   std::filesystem::path base_;
@@ -104,5 +108,7 @@ class Cluster {
 // $PMEMU_BIN/<name>, else ./<name>.
 [[nodiscard]] std::string binary_path(const std::string& name);
 [[nodiscard]] int free_tcp_port();
+// Removes the /dev/shm files of pmemu clusters with these keys.
+void remove_segments(const std::set<std::string>& keys);
 
 }  // namespace pmemu::integration
