@@ -195,5 +195,7 @@ TEST_CASE("000 harness: a cluster does not outlive a test process killed with SI
     wait_for("the directory " + dir.string() + " to be removed", 10s,
              [&](std::string&) { return !std::filesystem::exists(dir); });
   }
-  CHECK(contains(read_text(log), "integration watchdog: test process"));
+  // It says so after removing the directory.
+  wait_for("the watchdog's report in the blocker's output", 10s,
+           [&](std::string&) { return contains(read_text(log), "integration watchdog: test process"); });
 }
