@@ -60,6 +60,8 @@ CmdResult run_command(const std::vector<std::string>& argv, std::chrono::millise
 
   const pid_t pid = ::fork();
   if (pid == 0) {
+    // The test process ignores SIGPIPE; the programs it runs start as a user's would.
+    ::signal(SIGPIPE, SIG_DFL);
     const int devnull = ::open("/dev/null", O_RDONLY);
     ::dup2(devnull, 0);
     ::dup2(out_pipe[1], 1);
