@@ -24,13 +24,38 @@ constexpr ProcessKind kKinds[] = {
     {ChildKind::WalReceiver, "walreceiver", true, "one"},
 };
 
+// Every signal stays blocked from just before fork() until the child has its
+// own handlers, as PostgreSQL forks with BlockSig. The postmaster may signal a
+// child it forked a moment ago (a SIGHUP it took in the same loop turn makes
+// it reload and signal every child): unblocked, that SIGHUP found the
+// postmaster's handler, whose flag reinit_after_fork() then cleared (the child
+// kept the old settings), or the default action (the child died).
+class SignalsBlocked {
+ public:
+  SignalsBlocked() {
+    sigset_t all;
+    sigfillset(&all);
+    ::sigprocmask(SIG_BLOCK, &all, &saved_);
+  }
+  ~SignalsBlocked() { restore(); }
+  SignalsBlocked(const SignalsBlocked&) = delete;
+  SignalsBlocked& operator=(const SignalsBlocked&) = delete;
+  void restore() { ::sigprocmask(SIG_SETMASK, &saved_, nullptr); }
+
+ private:
+  sigset_t saved_{};
+};
+
 // Everything a fresh child does before its entry point, as PostgreSQL's
-// InitPostmasterChild: own self-pipe, default signal dispositions, no
-// listening sockets, no write end of the death pipe.
-void become_child(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listeners) {
+// InitPostmasterChild: own self-pipe, default signal dispositions (but
+// SIGHUP, which every child takes as "reload", is caught at once), no
+// listening sockets, no write end of the death pipe. Then the signals the
+// postmaster blocked across fork() are let in.
+void become_child(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listeners, SignalsBlocked& blocked) {
   for (auto& l : *listeners) l.fd.reset();
   ipc::reinit_after_fork();
-  for (int s : {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD, SIGALRM}) ipc::default_signal(s);
+  for (int s : {SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGALRM}) ipc::default_signal(s);
+  ipc::catch_signal(SIGHUP, ipc::Sig::Hup);
   ipc::ignore_signal(SIGPIPE);
   ipc::child_close_death_pipe_write_end();
   ipc::env().my_slot = slot;
@@ -44,6 +69,7 @@ void become_child(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* lis
       _exit(1);
     }
   }
+  blocked.restore();
 }
 
 }  // namespace
@@ -55,9 +81,10 @@ const ProcessKind& process_kind(ChildKind kind) {
 }
 
 Pid launch_aux(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listeners) {
+  SignalsBlocked blocked;
   pid_t pid = ::fork();
   if (pid != 0) return Pid{pid > 0 ? pid : 0};
-  become_child(kind, slot, listeners);
+  become_child(kind, slot, listeners, blocked);
   switch (kind) {
     case ChildKind::Startup: startup::startup_main();
     case ChildKind::Checkpointer: checkpointer::checkpointer_main();
@@ -68,9 +95,10 @@ Pid launch_aux(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listen
 }
 
 Pid launch_connection(const backend::ConnectionStart& conn, ChildSlot slot, std::vector<ListenSocket>* listeners) {
+  SignalsBlocked blocked;
   pid_t pid = ::fork();
   if (pid != 0) return Pid{pid > 0 ? pid : 0};
-  become_child(slot.valid() ? ChildKind::Backend : ChildKind::DeadEnd, slot, listeners);
+  become_child(slot.valid() ? ChildKind::Backend : ChildKind::DeadEnd, slot, listeners, blocked);
   backend::backend_main(conn);
 }
 
