@@ -43,7 +43,7 @@ TEST_CASE("008 reload: a backend forked as the postmaster takes a SIGHUP gets th
   const pmemu::Pid pm = c.postmaster_pid();
   REQUIRE(pm.valid());
   PgConn settled = c.session();  // forked long before: it always gets the reload
-  for (int round = 1; round <= 10; ++round) {
+  for (int round = 1; round <= 200; ++round) {
     const std::string want = "v" + std::to_string(round);
     c.append_conf("synchronous_standby_names = '" + want + "'", "postgresql.auto.conf");
     // While the postmaster is stopped, a connection completes in the kernel
