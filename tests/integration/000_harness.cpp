@@ -81,7 +81,7 @@ TEST_CASE("000 harness: a port free_tcp_port returns is locked for this process 
   REQUIRE(port >= 20000);
   REQUIRE(port < 32768);
   // Another process (a second test binary) cannot take the lock.
-  const std::string lock = "/tmp/pmemu-port-" + std::to_string(port) + ".lock";
+  const std::string lock = port_lock_path(port);
   const pid_t child = ::fork();
   if (child == 0) {
     const int fd = ::open(lock.c_str(), O_RDWR | O_CLOEXEC);

@@ -9,8 +9,10 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -34,6 +36,7 @@ namespace {
 // (32768-60999), so no client socket of another test can hold one.
 constexpr int kFirstPort = 20000;
 constexpr int kPortCount = 12000;
+constexpr const char* kPortLockDir = "/tmp/pmemu-port-locks";
 
 // Can a listening socket bind 127.0.0.1:port right now?
 bool port_bindable(int port) {
@@ -53,15 +56,23 @@ bool port_bindable(int port) {
 }  // namespace
 
 // Two test processes run at once (meson --num-processes 2): a port is ours
-// while we hold flock on /tmp/pmemu-port-N.lock, and we hold it (the fd stays
+// while we hold flock on port_lock_path(N), and we hold it (the fd stays
 // open, close-on-exec) until this process ends, whatever the kernel says
 // about the port meanwhile. A lock dies with its holder, even by SIGKILL.
+std::string port_lock_path(int port) {
+  // One directory, not thousands of files in /tmp; the files are never
+  // removed (removing a lock file another process may be opening is a race).
+  static const bool made = ::mkdir(kPortLockDir, 01777) == 0 || errno == EEXIST;
+  (void)made;
+  return std::string(kPortLockDir) + "/" + std::to_string(port) + ".lock";
+}
+
 int free_tcp_port() {
   static std::mt19937 rng(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(std::random_device{}()));
   std::uniform_int_distribution<int> pick(0, kPortCount - 1);
   for (int attempt = 0; attempt < 500; ++attempt) {
     const int port = kFirstPort + pick(rng);
-    const std::string lock = "/tmp/pmemu-port-" + std::to_string(port) + ".lock";
+    const std::string lock = port_lock_path(port);
     const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) continue;
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

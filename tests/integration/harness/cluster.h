@@ -107,7 +107,10 @@ class Cluster {
 // Path of a binary under test: $PMEMU_PMCTL / $PMEMU_POSTMASTER, else
 // $PMEMU_BIN/<name>, else ./<name>.
 [[nodiscard]] std::string binary_path(const std::string& name);
+// A free port in 20000-31999 that no other process got from free_tcp_port:
+// we hold an flock on port_lock_path(port) until this process ends.
 [[nodiscard]] int free_tcp_port();
+[[nodiscard]] std::string port_lock_path(int port);
 // Removes the /dev/shm files of pmemu clusters with these keys.
 void remove_segments(const std::set<std::string>& keys);
 
