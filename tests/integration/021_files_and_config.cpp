@@ -1,0 +1,95 @@
+// Files the server creates and the settings that guard them: the shared
+// segment is 0600 and never one someone else made, leftover WAL temp files
+// go at start-up.
+#include <doctest.h>
+
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/integration/harness/cluster.h"
+#include "tests/integration/harness/text.h"
+
+using namespace pmemu::integration;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr uid_t kNobody = 65534;
+
+struct stat stat_of(const fs::path& p) {
+  struct stat st {};
+  REQUIRE_MESSAGE(::lstat(p.c_str(), &st) == 0, "stat " << p);
+  return st;
+}
+
+unsigned mode_of(const fs::path& p) { return stat_of(p).st_mode & 07777; }
+
+// The shared segment's file for a data directory (its key is the inode).
+fs::path segment_path(const fs::path& data_dir) {
+  return "/dev/shm/pmemu." + std::to_string(stat_of(data_dir).st_ino);
+}
+
+// Removes a file at scope end, whatever the test's outcome.
+struct RemoveAtEnd {
+  fs::path path;
+  ~RemoveAtEnd() {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("021 files: the shared segment is created 0600 and owned by the server's user") {
+  Cluster c;
+  c.init();
+  c.start();
+  const fs::path seg = segment_path(c.data_dir());
+  CHECK(mode_of(seg) == 0600);
+  CHECK(stat_of(seg).st_uid == ::geteuid());
+}
+
+TEST_CASE("021 files: a segment name pre-created by another user stops start-up, untouched") {
+  if (::geteuid() != 0) {
+    MESSAGE("not root: cannot make a file owned by another user; skipped");
+    return;
+  }
+  Cluster c;
+  c.init();
+  const fs::path seg = segment_path(c.data_dir());
+  RemoveAtEnd cleanup{seg};
+  std::ofstream(seg) << "planted";
+  REQUIRE(::chown(seg.c_str(), kNobody, kNobody) == 0);
+  REQUIRE(::chmod(seg.c_str(), 0666) == 0);
+
+  const CmdResult r = c.try_start();
+  CHECK_MESSAGE(r.exit_code != 0, r.describe());
+  c.wait_for_log("FATAL:  shared memory segment \"" + seg.string() + "\" is owned by another user (uid 65534)", 10s);
+  CHECK(stat_of(seg).st_uid == kNobody);
+  CHECK(read_text(seg) == "planted");
+}
+
+TEST_CASE("021 files: a symbolic link under the segment's name is not followed") {
+  Cluster c;
+  c.init();
+  const fs::path seg = segment_path(c.data_dir());
+  const fs::path target = c.base_dir() / "target";
+  std::ofstream(target) << "target";
+  RemoveAtEnd cleanup{seg};
+  fs::create_symlink(target, seg);
+
+  const CmdResult r = c.try_start();
+  CHECK_MESSAGE(r.exit_code != 0, r.describe());
+  c.wait_for_log("FATAL:  shared memory segment \"" + seg.string() + "\" is a symbolic link", 10s);
+  CHECK(read_text(target) == "target");
+}
+
+TEST_CASE("021 files: leftover pg_wal/xlogtemp files are removed at start-up") {
+  Cluster c;
+  c.init();
+  const fs::path temp = c.data_dir() / "pg_wal" / "xlogtemp.4194303";
+  std::ofstream(temp) << "half a segment";
+  c.start();
+  CHECK_FALSE(fs::exists(temp));
+}
