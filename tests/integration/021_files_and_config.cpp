@@ -93,3 +93,17 @@ TEST_CASE("021 files: leftover pg_wal/xlogtemp files are removed at start-up") {
   c.start();
   CHECK_FALSE(fs::exists(temp));
 }
+
+TEST_CASE("021 config: unix_socket_permissions sets the socket file's mode (default 0777)") {
+  Cluster c;
+  c.init();
+  c.start();
+  const fs::path sock = c.base_dir() / (".s.PGSQL." + std::to_string(c.port()));
+  CHECK(mode_of(sock) == 0777);
+  REQUIRE(c.stop("fast").exit_code == 0);
+
+  c.append_conf("unix_socket_permissions = 0700");
+  c.start();
+  CHECK(mode_of(sock) == 0700);
+  CHECK(trim(c.psql("SHOW unix_socket_permissions", Via::kUnixSocket).out) == "0700");
+}
