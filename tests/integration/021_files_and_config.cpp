@@ -4,6 +4,7 @@
 #include <doctest.h>
 
 #include <fstream>
+#include <regex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,4 +107,32 @@ TEST_CASE("021 config: unix_socket_permissions sets the socket file's mode (defa
   c.start();
   CHECK(mode_of(sock) == 0700);
   CHECK(trim(c.psql("SHOW unix_socket_permissions", Via::kUnixSocket).out) == "0700");
+}
+
+TEST_CASE("021 config: a zero byte in a setting is refused on reload; the old value stays and backends start") {
+  using namespace std::string_view_literals;
+  Cluster c;
+  c.init();
+  c.start();
+  const size_t before = c.log_size();
+  // libpq sends no application_name of its own, so the backend reports the
+  // configured one in ParameterStatus, where a zero byte cannot go.
+  c.append_conf("application_name = 'a\0b'"sv);
+  REQUIRE(c.pmctl({"reload", "-D", c.data_dir().string()}).exit_code == 0);
+  c.wait_for_log(R"(invalid value for parameter "application_name": "a\0b")", 10s, before);
+  PgConn s = PgConn::connect(std::regex_replace(c.conninfo(), std::regex(" application_name=\\S+"), ""));
+  REQUIRE_MESSAGE(s.connected(), s.connect_error() << "\n--- log:\n" << c.log());
+  const QueryResult r = s.exec("SHOW application_name");
+  REQUIRE_MESSAGE(r.ok(), r.describe());
+  CHECK_MESSAGE(r.get().empty(), r.get());
+}
+
+TEST_CASE("021 config: a zero byte in a setting stops start-up with a FATAL naming it") {
+  using namespace std::string_view_literals;
+  Cluster c;
+  c.init();
+  c.append_conf("cluster_name = 'x\0y'"sv);
+  const CmdResult r = c.try_start();
+  CHECK_MESSAGE(r.exit_code != 0, r.describe());
+  c.wait_for_log(R"(FATAL:  invalid value for parameter "cluster_name": "x\0y")", 10s);
 }
