@@ -67,6 +67,9 @@ void install_signal_handlers() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every file and directory the server creates is its owner's alone (0600,
+  // 0700), as PostgreSQL's postmaster sets umask 077 first thing.
+  ::umask(0077);
   argv = pmemu::ipc::ps_title_init(argc, argv);
   elog::set_process_type("postmaster");
 

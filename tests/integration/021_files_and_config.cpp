@@ -3,12 +3,14 @@
 // go at start-up.
 #include <doctest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/integration/harness/cluster.h"
+#include "tests/integration/harness/copy.h"
 #include "tests/integration/harness/text.h"
 
 using namespace pmemu::integration;
@@ -40,7 +42,52 @@ struct RemoveAtEnd {
   }
 };
 
+// Entries under `dir` (and `dir` itself) that are not a 0700 directory or a
+// 0600 file; sockets are left to unix_socket_permissions.
+std::vector<std::string> too_open(const fs::path& dir) {
+  std::vector<std::string> bad;
+  auto check = [&](const fs::path& p) {
+    const struct stat st = stat_of(p);
+    const unsigned mode = st.st_mode & 07777;
+    char shown[8];
+    std::snprintf(shown, sizeof shown, "%04o", mode);
+    if ((S_ISDIR(st.st_mode) && mode != 0700) || (S_ISREG(st.st_mode) && mode != 0600))
+      bad.push_back(p.string() + " " + shown);
+  };
+  check(dir);
+  for (const auto& e : fs::recursive_directory_iterator(dir)) check(e.path());
+  return bad;
+}
+
+// Sets the umask for one scope: the test runs the tools under the usual 022.
+struct UmaskScope {
+  mode_t old;
+  explicit UmaskScope(mode_t m) : old(::umask(m)) {}
+  ~UmaskScope() { ::umask(old); }
+};
+
 }  // namespace
+
+TEST_CASE("021 files: a cluster and a base backup's copy are 0700 directories of 0600 files") {
+  UmaskScope usual(022);
+  Cluster primary("primary");
+  primary.init();
+  primary.start();
+  REQUIRE(primary.psql("INSERT INTO kv VALUES ('k', 'v')").exit_code == 0);
+  REQUIRE(primary.psql("CHECKPOINT").exit_code == 0);
+  Cluster standby("standby");
+  const CmdResult bb = make_streaming_standby(primary, standby, "s1", {});
+  REQUIRE_MESSAGE(bb.exit_code == 0, bb.describe());
+  REQUIRE(fs::exists(standby.data_dir() / "backup_manifest"));
+  REQUIRE(fs::exists(standby.data_dir() / "standby.signal"));
+  REQUIRE(fs::exists(primary.data_dir() / "postmaster.pid"));
+  for (const auto* c : {&primary, &standby}) {
+    const auto bad = too_open(c->data_dir());
+    std::string all;
+    for (const auto& b : bad) all += b + "\n";
+    CHECK_MESSAGE(bad.empty(), "too open:\n" << all);
+  }
+}
 
 TEST_CASE("021 files: the shared segment is created 0600 and owned by the server's user") {
   Cluster c;
