@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
+#include "checkpointer/checkpoint_steps.h"
 #include "ipc/process_env.h"
 #include "startup/recovery_shmem.h"
 #include "kv/kv_image.h"
@@ -36,6 +38,57 @@ int remove_old_wal(wal::Xlog& xlog, Lsn redo) {
   return removed.ok() ? removed.value() : 0;
 }
 
+// The checkpoint's durable writes on the real WAL, image and pg_control,
+// in the order make_checkpoint_durable gives them.
+class LiveSteps final : public CheckpointSteps {
+ public:
+  LiveSteps(wal::Xlog& xlog, wal::CheckpointPayload payload, wal::ControlFile cf, CheckpointKind kind,
+            std::int64_t now)
+      : xlog_(xlog), payload_(payload), cf_(cf), kind_(kind), now_(now) {}
+
+  kv::KvSnapshot snap;  // taken under the table lock at the redo point
+
+  void flush_wal(Lsn upto) override {
+    xlog_.flush(upto);
+    walsender::announce_flushed(xlog_.flushed());
+  }
+
+  wal::Status write_image(Lsn at) override {
+    return kv::write_image(image_path(), snap, at, kv::Fsync{ipc::env().settings.fsync});
+  }
+
+  CheckpointRecordPos insert_record(Lsn redo) override {
+    payload_.redo = redo;
+    const auto bytes = wal::pack_checkpoint(payload_);
+    const auto type =
+        kind_ == CheckpointKind::Online ? wal::RecordType::CheckpointOnline : wal::RecordType::CheckpointShutdown;
+    const Lsn end = xlog_.insert(type, bytes);
+    return {Lsn{end.get() - wal::max_align(wal::kRecordHeaderSize + bytes.size())}, end};
+  }
+
+  wal::Status write_control(CheckpointRecordPos rec, Lsn redo) override {
+    cf_.checkpoint = rec.lsn;
+    cf_.redo = redo;
+    cf_.tli = xlog_.timeline();
+    cf_.prev_tli = xlog_.timeline();
+    cf_.time = now_;
+    cf_.checkpoint_time = now_;
+    cf_.state = kind_ == CheckpointKind::Shutdown ? wal::DbState::ShutDown : wal::DbState::InProduction;
+    // A standby's minimum recovery point means nothing once WAL is written
+    // here: crash recovery always replays to the end of WAL.
+    cf_.min_recovery_point = Lsn{};
+    cf_.min_recovery_tli = TimeLineId{};
+    return wal::write_control_file(ipc::env().data_dir, cf_);
+  }
+
+ private:
+  wal::Xlog& xlog_;
+  wal::CheckpointPayload payload_;
+  wal::ControlFile cf_;
+  CheckpointKind kind_;
+  std::int64_t now_;
+};
+
 }  // namespace
 
 CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
@@ -50,62 +103,31 @@ CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
     out.error = control.error();
     return out;
   }
-  wal::ControlFile cf = control.value();
 
   wal::CheckpointPayload payload;
   payload.tli = xlog.timeline();
   payload.prev_tli = xlog.timeline();
   payload.time = now;
   payload.system_identifier = e.system_identifier;
-  const auto type = shutdown_like ? wal::RecordType::CheckpointShutdown : wal::RecordType::CheckpointOnline;
-
-  kv::KvSnapshot snap;
+  LiveSteps steps(xlog, payload, control.value(), kind, now);
+  std::optional<CheckpointRecordPos> inserted;
   {
     // Under the table lock nothing can write a row, so the insert position
     // read here is exactly the point the snapshot corresponds to.
     auto locked = e.areas.kv->lock();
     out.redo = xlog.insert_position();
-    snap = kv::snapshot(locked);
+    steps.snap = kv::snapshot(locked);
     out.rows = locked.count();
-    if (shutdown_like) {
-      // Nothing lies between redo and the record: the record is its own redo point.
-      payload.redo = out.redo;
-      auto bytes = wal::pack_checkpoint(payload);
-      out.end = xlog.insert(type, bytes);
-      out.lsn = out.redo;
-    }
+    // Nothing lies between redo and a shutdown record: it is its own redo point.
+    if (shutdown_like) inserted = steps.insert_record(out.redo);
   }
-  auto st = kv::write_image(image_path(), snap, out.redo, kv::Fsync{e.settings.fsync});
-  if (!st.ok()) {
-    out.error = st.error;
+  auto rec = make_checkpoint_durable(steps, out.redo, inserted ? &*inserted : nullptr);
+  if (!rec.ok()) {
+    out.error = rec.error();
     return out;
   }
-  if (!shutdown_like) {
-    payload.redo = out.redo;
-    auto bytes = wal::pack_checkpoint(payload);
-    out.end = xlog.insert(type, bytes);
-    out.lsn = Lsn{out.end.get() - wal::max_align(wal::kRecordHeaderSize + bytes.size())};
-  }
-  xlog.flush(out.end);
-  walsender::announce_flushed(xlog.flushed());
-
-  cf.checkpoint = out.lsn;
-  cf.redo = out.redo;
-  cf.tli = xlog.timeline();
-  cf.prev_tli = xlog.timeline();
-  cf.time = now;
-  cf.checkpoint_time = now;
-  cf.state = kind == CheckpointKind::Shutdown ? wal::DbState::ShutDown : wal::DbState::InProduction;
-  // A standby's minimum recovery point means nothing once WAL is written
-  // here: crash recovery always replays to the end of WAL.
-  cf.min_recovery_point = Lsn{};
-  cf.min_recovery_tli = TimeLineId{};
-  auto wst = wal::write_control_file(e.data_dir, cf);
-  if (!wst.ok()) {
-    out.error = wst.error;
-    return out;
-  }
-
+  out.lsn = rec.value().lsn;
+  out.end = rec.value().end;
   out.segments_removed = remove_old_wal(xlog, out.redo);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.ok = true;
@@ -146,7 +168,10 @@ CheckpointOutcome perform_restartpoint(wal::Xlog& xlog) {
     out.rows = locked.count();
     // The image holds everything replayed up to image_at, past the redo
     // point; a restart replays again from the redo point, which changes
-    // nothing the image already has (replay is idempotent).
+    // nothing the image already has (replay is idempotent). WAL below
+    // image_at is durable already, so the image cannot get ahead of it:
+    // replay applies only what the walreceiver flushed or what the startup
+    // process synced before replay began (startup_main.cpp, prepare_wal_dir).
     if (auto st = kv::write_image(image_path(), kv::snapshot(locked), image_at, kv::Fsync{e.settings.fsync});
         !st.ok()) {
       out.error = st.error;

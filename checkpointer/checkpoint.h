@@ -2,10 +2,11 @@
 // removal of WAL no longer needed. Used by the checkpointer (timed,
 // requested, shutdown) and by the startup process (end of crash recovery).
 //
-// Crash safety comes from the order: image (atomic rename) -> record ->
-// flush -> pg_control (atomic rename) -> remove old segments. Recovery
-// replays from pg_control's redo point over whatever image is on disk; the
-// image is never older than that redo point, and replay is idempotent.
+// Crash safety comes from the order (checkpoint_steps.h): WAL flushed up to
+// the image's LSN -> image (atomic rename) -> record -> flush -> pg_control
+// (atomic rename) -> remove old segments. Recovery replays from pg_control's
+// redo point over whatever image is on disk; the image is never older than
+// that redo point nor ahead of durable WAL, and replay is idempotent.
 #pragma once
 
 #include <string>

@@ -228,6 +228,14 @@ std::optional<bool> parse_bool(std::string_view text) {
 }
 
 ParsedValue parse_value(const GucDef& def, std::string_view text) {
+  // A zero byte (possible only from a configuration file's bytes) would be
+  // cut off by every C string the value later passes through and cannot be
+  // sent in a protocol string at all, so no value may hold one.
+  if (text.find('\0') != std::string_view::npos) {
+    std::string shown;
+    for (char c : text) shown += c == '\0' ? std::string("\\0") : std::string(1, c);
+    return fail(quoted_invalid(def, shown), "Setting values cannot contain a zero byte.");
+  }
   switch (def.type) {
     case GucType::Bool: {
       auto b = parse_bool(text);

@@ -163,6 +163,7 @@ std::variant<std::size_t, std::string> parse_address(const std::vector<Field>& f
     return k + 1;
   }
   if (k + 1 >= fields.size()) return std::string("end-of-line before netmask specification");
+  if (fields[k + 1].tokens.size() != 1) return std::string("multiple values specified for netmask");
   std::string m = first_text(fields[k + 1]);
   if (!parse_ip(m, &out->mask)) return "invalid IP mask \"" + m + "\"";
   if (out->mask.ss_family != out->addr.ss_family)
@@ -172,6 +173,7 @@ std::variant<std::size_t, std::string> parse_address(const std::vector<Field>& f
 
 LineParse parse_line(const std::vector<Field>& fields) {
   HbaLine line;
+  if (fields[0].tokens.size() > 1) return fail("multiple values specified for connection type");
   auto type = parse_type(first_text(fields[0]));
   if (!type) return fail("invalid connection type \"" + first_text(fields[0]) + "\"");
   line.type = *type;
@@ -194,6 +196,9 @@ LineParse parse_line(const std::vector<Field>& fields) {
     k = std::get<std::size_t>(r);
   }
   if (k >= fields.size()) return fail("end-of-line before authentication method");
+  // A comma list is one field of several tokens ("trust,reject"): taking
+  // its first word would quietly pick a method the line does not say.
+  if (fields[k].tokens.size() > 1) return fail("multiple values specified for authentication type");
   std::string method = first_text(fields[k]);
   auto m = parse_auth_method(method);
   if (!m) {

@@ -6,18 +6,12 @@
 #include <cstring>
 #include <ctime>
 
+#include "ipc/spin_policy.h"
+
 namespace pmemu::ipc::imessage {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#else
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-#endif
-}
 
 // Holds a queue lock; repairs after a holder that died inside.
 class Held {

@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include "common/proc_alive.h"
+#include "ipc/spin_policy.h"
 
 namespace pmemu::ipc::imessage {
 
@@ -18,7 +19,7 @@ bool QueueLock::lock_contended(Pid me) {
       continue;
     }
     if (round < 64) {
-      __builtin_ia32_pause();
+      cpu_relax();
     } else if (round % 256 == 0 && !process_alive(Pid(seen))) {
       if (holder_.compare_exchange_strong(seen, me.get(), std::memory_order_acquire, std::memory_order_relaxed))
         return true;

@@ -14,9 +14,23 @@
 // recipient then takes several messages per look.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 
 namespace pmemu::ipc::imessage {
+
+// One round of a busy-wait: tells the CPU this is a spin loop (x86 PAUSE,
+// ARM YIELD), which saves power and lets a sibling hyperthread run; on other
+// architectures a compiler barrier, so the loop still re-reads memory.
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+  asm volatile("yield" ::: "memory");
+#else
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+#endif
+}
 
 class SpinPolicy {
  public:

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <sys/stat.h>
 
 #include "pmctl/commands.h"
 
@@ -47,6 +48,10 @@ void add_mode(CLI::App* sub, ShutdownMode* mode) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // What pmctl creates (a cluster, a base backup's copy, backup_manifest,
+  // standby.signal, postgresql.auto.conf with primary_conninfo) is the
+  // owner's alone, as initdb, pg_ctl and pg_basebackup set umask 077.
+  ::umask(0077);
   CLI::App app{"pmctl: initialize, start, stop and inspect a pmemu cluster", "pmctl"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "pmctl (pmemu) 15");

@@ -63,7 +63,7 @@ bool listen_tcp(const std::string& host, int port, std::vector<ListenSocket>* ou
   return true;
 }
 
-bool listen_unix(const std::string& dir, int port, std::vector<ListenSocket>* out, std::string* error) {
+bool listen_unix(const std::string& dir, int port, mode_t mode, std::vector<ListenSocket>* out, std::string* error) {
   std::string path = dir + "/.s.PGSQL." + std::to_string(port);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
@@ -82,7 +82,13 @@ bool listen_unix(const std::string& dir, int port, std::vector<ListenSocket>* ou
     *error = "could not create Unix-domain socket in directory \"" + dir + "\": " + std::strerror(errno);
     return false;
   }
-  ::chmod(path.c_str(), 0777);
+  // unix_socket_permissions: who may connect is decided by the socket
+  // file's mode, as PostgreSQL does (a chmod after bind).
+  if (::chmod(path.c_str(), mode) != 0) {
+    *error = "could not set permissions of file \"" + path + "\": " + std::strerror(errno);
+    ::unlink(path.c_str());
+    return false;
+  }
   out->push_back(ListenSocket{std::move(fd), true, path});
   return true;
 }
@@ -90,11 +96,11 @@ bool listen_unix(const std::string& dir, int port, std::vector<ListenSocket>* ou
 }  // namespace
 
 bool open_listen_sockets(const std::string& listen_addresses, int port, const std::string& socket_dirs,
-                         std::vector<ListenSocket>* out, std::string* error) {
+                         mode_t unix_socket_mode, std::vector<ListenSocket>* out, std::string* error) {
   for (auto& host : split_list(listen_addresses))
     if (!listen_tcp(host, port, out, error)) return false;
   for (auto& dir : split_list(socket_dirs))
-    if (!listen_unix(dir, port, out, error)) return false;
+    if (!listen_unix(dir, port, unix_socket_mode, out, error)) return false;
   if (out->empty()) {
     *error = "no socket created for listening";
     return false;

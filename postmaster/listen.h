@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 #include "common/unique_fd.h"
@@ -16,10 +17,11 @@ struct ListenSocket {
 };
 
 // Opens every socket; returns false with a message naming what failed.
-// "localhost" means the loopback addresses, "*" every address.
+// "localhost" means the loopback addresses, "*" every address. Each Unix
+// socket file gets `unix_socket_mode` (unix_socket_permissions).
 [[nodiscard]] bool open_listen_sockets(const std::string& listen_addresses, int port,
-                                       const std::string& socket_dirs, std::vector<ListenSocket>* out,
-                                       std::string* error);
+                                       const std::string& socket_dirs, mode_t unix_socket_mode,
+                                       std::vector<ListenSocket>* out, std::string* error);
 void close_listen_sockets(std::vector<ListenSocket>* sockets);
 
 struct Accepted {

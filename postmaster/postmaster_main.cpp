@@ -67,6 +67,9 @@ void install_signal_handlers() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every file and directory the server creates is its owner's alone (0600,
+  // 0700), as PostgreSQL's postmaster sets umask 077 first thing.
+  ::umask(0077);
   argv = pmemu::ipc::ps_title_init(argc, argv);
   elog::set_process_type("postmaster");
 
@@ -132,7 +135,8 @@ int main(int argc, char** argv) {
 
   pm::ServerSetup setup;
   std::string socket_dirs = e.settings.unix_socket_directories.empty() ? data_dir : e.settings.unix_socket_directories;
-  if (!pm::open_listen_sockets(e.settings.listen_addresses, e.settings.port, socket_dirs, &setup.listeners, &error))
+  if (!pm::open_listen_sockets(e.settings.listen_addresses, e.settings.port, socket_dirs,
+                               static_cast<mode_t>(e.settings.unix_socket_permissions), &setup.listeners, &error))
     fatal(error, {}, data_dir);
 
   pm::LockFileInfo info{data_dir, static_cast<long>(std::time(nullptr)), e.settings.port,

@@ -1,7 +1,6 @@
 // The one shared-memory segment, owned by the postmaster, inherited by forks.
 //
-// It is a POSIX shared-memory object (/dev/shm/pmemu.<key>, via
-// Boost.Interprocess) whose key is the data directory's inode number, as
+// It is a POSIX shared-memory object (/dev/shm/pmemu.<key>, mode 0600) whose key is the data directory's inode number, as
 // PostgreSQL keys its SysV segment. PostgreSQL refuses to start while any
 // process of a dead postmaster is still attached (shm_nattch > 0). POSIX shared
 // memory has no attach count, so the interlock is a shared flock() on the
@@ -10,6 +9,11 @@
 // lock. A new postmaster that can take an exclusive flock knows that no process
 // of the old one is left (a zombie holds no descriptors, so zombies do not
 // count, which is what we want on machines where PID 1 reaps slowly).
+//
+// The name is predictable, so another local user could create it first. A
+// pre-existing object is removed only if it is a regular file of our uid
+// that no process holds; anything else stops start-up with an error naming
+// it, and the segment is always created with O_EXCL, never opened.
 #pragma once
 
 #include <cstddef>
@@ -32,7 +36,8 @@ std::string segment_name(std::uint64_t key);
 std::uint64_t data_dir_key(const std::string& data_dir, std::string* error);
 
 // Looks for a segment of an earlier postmaster under `key`: removes it if no
-// process holds it, reports InUse if one does.
+// process holds it, reports InUse if one does, Error (with the reason) if it
+// is not ours: owned by another uid, not a regular file, a symbolic link.
 [[nodiscard]] LeftoverCheck check_leftover_segment(std::uint64_t key);
 
 class Segment {

@@ -33,6 +33,7 @@
 #include "wal/reader.h"
 #include "wal/record.h"
 #include "wal/timeline_file.h"
+#include "wal/wal_dir.h"
 
 namespace pmemu::startup {
 namespace {
@@ -125,6 +126,21 @@ wal::TimelineHistory recovery_history(const wal::ControlFile& cf, bool standby) 
   return history;
 }
 
+// Leftover segment temp files go. Unless the cluster was shut down cleanly,
+// the WAL recovery is about to replay is made durable first: the images
+// written from the replayed table (the end-of-recovery checkpoint, a
+// standby's restartpoints) must never reach disk ahead of the WAL they were
+// built from, and processes that died may have left it in the page cache
+// only. (WAL a standby receives later is flushed by the walreceiver before
+// replay may apply it.)
+void prepare_wal_dir(bool clean) {
+  auto& e = ipc::env();
+  const std::string pg_wal = e.data_dir + "/pg_wal";
+  if (auto removed = wal::remove_temp_files(pg_wal); !removed.ok()) elog::log(Level::Log, removed.error());
+  if (clean || !e.settings.fsync) return;
+  if (auto st = wal::sync_wal_files(pg_wal); !st.ok()) fail(st.error);
+}
+
 }  // namespace
 
 void check_startup_interrupts() {
@@ -175,6 +191,7 @@ void startup_main() {
     auto st = wal::write_control_file(e.data_dir, cf);
     if (!st.ok()) fail(st.error);
   }
+  prepare_wal_dir(clean);
   delay_for_test();
   check_startup_interrupts();
   // PostgreSQL 15 announces archive recovery at once, crash recovery when redo starts.

@@ -132,3 +132,15 @@ TEST_CASE("SHOW picks the largest unit that divides exactly") {
   CHECK(show("server_version", "15.18") == "15.18");
   CHECK(show("checkpoint_completion_target", "0.9") == "0.9");
 }
+
+TEST_CASE("a zero byte is refused in every kind of value, with the byte shown as \\0") {
+  using namespace std::string_view_literals;
+  GucError e = error_of("application_name", "a\0b"sv);
+  CHECK(e.message == R"(invalid value for parameter "application_name": "a\0b")");
+  CHECK(e.hint == "Setting values cannot contain a zero byte.");
+  CHECK(error_of("cluster_name", "\0"sv).message == R"(invalid value for parameter "cluster_name": "\0")");
+  // strtol would stop at the byte and take "1" alone.
+  CHECK(error_of("max_connections", "1\0junk"sv).message ==
+        R"(invalid value for parameter "max_connections": "1\0junk")");
+  CHECK(error_of("fsync", "on\0"sv).hint == "Setting values cannot contain a zero byte.");
+}

@@ -130,6 +130,17 @@ TEST_CASE("parse errors name the problem and the line") {
   CHECK(e.context == "line 2 of configuration file \"/d/pg_hba.conf\"");
   CHECK(parse_err("host all all 127.0.0.1/32 magic\n").message == "invalid authentication method \"magic\"");
   CHECK(parse_err("hots all all 127.0.0.1/32 trust\n").message == "invalid connection type \"hots\"");
+}
+
+TEST_CASE("a comma list where one value belongs is an error naming the line, not its first word") {
+  HbaError e = parse_err("local all all trust\nlocal all all trust,reject\n");
+  CHECK(e.message == "multiple values specified for authentication type");
+  CHECK(e.context == "line 2 of configuration file \"/d/pg_hba.conf\"");
+  CHECK(parse_err("host all all 127.0.0.1/32 reject,trust\n").message ==
+        "multiple values specified for authentication type");
+  CHECK(parse_err("local,host all all trust\n").message == "multiple values specified for connection type");
+  CHECK(parse_err("host all all 10.0.0.0 255.0.0.0,255.255.0.0 trust\n").message ==
+        "multiple values specified for netmask");
   CHECK(parse_err("host all all 127.0.0.1/33 trust\n").message == "invalid CIDR mask in address \"127.0.0.1/33\"");
   CHECK(parse_err("host all all\n").message == "end-of-line before IP address specification");
   CHECK(parse_err("local all all\n").message == "end-of-line before authentication method");

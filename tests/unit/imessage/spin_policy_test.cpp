@@ -2,6 +2,9 @@
 
 #include "ipc/spin_policy.h"
 
+#include <atomic>
+#include <thread>
+
 namespace pmemu::ipc::imessage::test {
 
 using std::chrono::nanoseconds;
@@ -30,6 +33,14 @@ TEST_CASE("the spin budget halves with each wasted spin down to nothing, and a q
   p.wasted();
   p.paid();
   CHECK(p.budget() == SpinPolicy::kMax);
+}
+
+TEST_CASE("cpu_relax is the busy-wait hint of the architecture built for; a spin on it sees another thread's store") {
+  std::atomic<bool> flag{false};
+  std::thread setter([&] { flag.store(true, std::memory_order_release); });
+  while (!flag.load(std::memory_order_acquire)) cpu_relax();
+  setter.join();
+  CHECK(flag.load());
 }
 
 }  // namespace pmemu::ipc::imessage::test
