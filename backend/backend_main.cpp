@@ -91,15 +91,26 @@ protocol::StartupDecodeValue read_startup(ClientIo& io) {
   }
 }
 
+// Only a live client backend whose key matches is signalled. A free slot
+// holds pid 0, and kill(0, ...) would reach our whole process group, so a
+// request naming pid 0 (or any non-positive pid) matches nothing.
 [[noreturn]] void handle_cancel(const protocol::CancelRequest& c) {
+  const pid_t wanted = c.pid.get();
   auto* procs = ipc::env().areas.procs;
-  for (std::uint32_t i = 0; i < procs->count; ++i) {
+  for (std::uint32_t i = 0; wanted > 0 && i < procs->count; ++i) {
     auto& s = procs->slots[i];
-    if (s.pid.load() == c.pid.get() && static_cast<std::uint32_t>(s.cancel_key.load()) == c.key) {
-      ::kill(c.pid.get(), SIGINT);
-      break;
+    if (s.pid.load(std::memory_order_acquire) != wanted) continue;
+    auto snap = shmem::proc_slot_read(s);
+    const auto key = static_cast<std::uint32_t>(s.cancel_key.load(std::memory_order_relaxed));
+    if (snap.pid != wanted || snap.backend_type != "client backend") continue;
+    if (key != c.key) {
+      elog::log(elog::Level::Log, "wrong key in cancel request for process " + std::to_string(wanted));
+      _exit(0);
     }
+    ::kill(wanted, SIGINT);
+    _exit(0);
   }
+  elog::log(elog::Level::Log, "PID " + std::to_string(wanted) + " in cancel request did not match any process");
   _exit(0);
 }
 
