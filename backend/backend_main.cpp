@@ -180,6 +180,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
   std::string inbuf;
   for (;;) {
     (void)process_interrupts(io, false);
+    io.flush_if_full();  // answers to a pipeline go out as they pile up
     auto next = frames.next();
     if (auto* err = std::get_if<PgError>(&next)) fatal_exit(io, *err);
     if (std::holds_alternative<protocol::NeedMoreInput>(next)) {
@@ -187,8 +188,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
       inbuf.clear();
       auto r = io.read_some(&inbuf);
       if (r == ClientIo::ReadOutcome::Closed) backend_exit(nullptr, 0);
-      if (r == ClientIo::ReadOutcome::PostmasterDied)
-        fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+      if (r == ClientIo::ReadOutcome::PostmasterDied) die_for_postmaster_death(io);
       frames.feed(inbuf);
       continue;
     }
@@ -201,7 +201,10 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
       protocol::ready_for_query(io.out(), protocol::TransactionStatus::kIdle);
       continue;
     }
-    if (std::holds_alternative<protocol::Flush>(cmd)) continue;
+    if (std::holds_alternative<protocol::Flush>(cmd)) {
+      if (!io.flush()) backend_exit(nullptr, 0);
+      continue;
+    }
     if (std::holds_alternative<protocol::ExtendedQuery>(cmd)) {
       if (!skip_until_sync)
         protocol::error_response(io.out(), PgError::extended_query_not_supported());

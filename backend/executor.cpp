@@ -194,7 +194,10 @@ std::optional<PgError> Executor::select_rows(const sql::SelectRows& s) {
   }
   make_visible_durable(seen);
   protocol::row_description(io_.out(), {Col{"k", protocol::kTextType}, Col{"v", protocol::kTextType}});
-  for (auto& [k, v] : rows) protocol::data_row(io_.out(), {k, v});
+  for (auto& [k, v] : rows) {
+    protocol::data_row(io_.out(), {k, v});
+    io_.flush_if_full();  // a large result streams out instead of piling up
+  }
   protocol::command_complete(io_.out(), "SELECT " + std::to_string(rows.size()));
   return std::nullopt;
 }

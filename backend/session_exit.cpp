@@ -63,13 +63,21 @@ void fatal_exit(ClientIo& io, const PgError& error) {
   backend_exit(&io, 1);
 }
 
-bool process_interrupts(ClientIo& io, bool in_statement) {
+void die_for_postmaster_death(ClientIo& io) {
+  fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+}
+
+void handle_die_interrupts(ClientIo& io) {
   using ipc::Sig;
   if (ipc::pending(Sig::Quit)) quick_die(io);
   if (ipc::take(Sig::Term))
     fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
-  if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive())
-    fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+  if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive()) die_for_postmaster_death(io);
+}
+
+bool process_interrupts(ClientIo& io, bool in_statement) {
+  using ipc::Sig;
+  handle_die_interrupts(io);
   if (ipc::take(Sig::Hup)) {
     auto& e = ipc::env();
     for (auto& m : e.config.reload()) (void)m;  // the postmaster logs reload results

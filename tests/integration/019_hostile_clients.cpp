@@ -25,6 +25,52 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// VmRSS of a process in kB (0 if gone).
+long rss_kb(pmemu::Pid pid) {
+  std::ifstream in("/proc/" + std::to_string(pid.get()) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+  return 0;
+}
+
+int unread_bytes(int fd) {
+  int n = 0;
+  (void)::ioctl(fd, FIONREAD, &n);
+  return n;
+}
+
+// Logs in over a raw socket and returns the client once the first
+// ReadyForQuery arrived; *backend_pid is the BackendKeyData pid.
+RawClient raw_session(Cluster& c, int* backend_pid) {
+  RawClient r(c.port());
+  REQUIRE(r.send_all(startup_packet({{"user", c.user()}, {"database", "postgres"}})));
+  auto got = r.read_until(std::string("Z\0\0\0\5I", 6));
+  auto k = got.find(std::string("K\0\0\0\x0c", 5));
+  REQUIRE_MESSAGE(k != std::string::npos, "no BackendKeyData in " << got.size() << " bytes");
+  auto b = [&](size_t i) { return static_cast<unsigned char>(got[k + 5 + i]); };
+  *backend_pid = static_cast<int>((b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3));
+  return r;
+}
+
+// Waits until the backend sleeps and neither its RSS nor what waits unread
+// on the client's socket changes over a few samples: it does no more work.
+void wait_until_backend_settles(pmemu::Pid backend, int client_fd, std::chrono::milliseconds timeout,
+                                long* max_rss) {
+  std::string last;
+  int same = 0;
+  wait_for("the backend to settle", timeout, [&](std::string& seen) {
+    const long rss = rss_kb(backend);
+    *max_rss = std::max(*max_rss, rss);
+    auto st = read_proc_stat(backend);
+    const std::string now = std::to_string(rss) + "kB rss, " + std::to_string(unread_bytes(client_fd)) +
+                            " unread, state " + (st ? st->state : '?');
+    same = (now == last && st && st->state == 'S') ? same + 1 : 0;
+    last = seen = now;
+    return same >= 30;  // about 300 ms unchanged
+  });
+}
+
 }  // namespace
 
 TEST_CASE("019 hostile: a CancelRequest naming pid 0 or a wrong key signals nobody") {
@@ -49,4 +95,67 @@ TEST_CASE("019 hostile: a CancelRequest naming pid 0 or a wrong key signals nobo
   CHECK(s.exec("SELECT 1").ok());
   CHECK(c.count_in_log("shutdown request") == 0);
   CHECK(c.postmaster_pid() == pm);
+}
+
+TEST_CASE("019 hostile: a client that never reads its results does not hold up a fast shutdown") {
+  Cluster c;
+  c.init();
+  c.start();
+  {
+    auto s = c.session();
+    const std::string v(4000, 'x');
+    for (int i = 0; i < 100; ++i) REQUIRE(s.exec("INSERT INTO kv VALUES ('k" + std::to_string(i) + "', '" + v + "')").ok());
+  }
+  int backend = 0;
+  auto r = raw_session(c, &backend);
+  // 200 results of 400 kB: far more than the socket buffers hold.
+  std::string pipeline;
+  for (int i = 0; i < 200; ++i) pipeline += query_message("SELECT * FROM kv");
+  REQUIRE(r.send_all(pipeline));
+  long max_rss = 0;
+  wait_until_backend_settles(pmemu::Pid{backend}, r.fd(), 30s, &max_rss);
+  const auto t0 = Clock::now();
+  auto stop = c.pmctl({"stop", "-D", c.data_dir().string(), "-m", "fast", "-w", "-t", "20"}, 40s);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+  MESSAGE("fast shutdown with a non-reading client took " << took.count() << " ms");
+  CHECK_MESSAGE(stop.exit_code == 0, stop.out << stop.err);
+  CHECK(took < 15s);
+  CHECK(!is_alive(pmemu::Pid{backend}));
+}
+
+TEST_CASE("019 hostile: pipelined queries whose answers are never read keep the backend's memory bounded") {
+  Cluster c;
+  c.init();
+  c.start();
+  {
+    auto s = c.session();
+    for (int i = 0; i < 30; ++i)
+      REQUIRE(s.exec("INSERT INTO kv VALUES ('key" + std::to_string(i) + "', '" + std::string(1000, 'v') + "')").ok());
+  }
+  int backend = 0;
+  auto r = raw_session(c, &backend);
+  REQUIRE(r.send_all(query_message("SELECT * FROM kv")));
+  (void)r.read_until(std::string("Z\0\0\0\5I", 6));
+  const long base = rss_kb(pmemu::Pid{backend});
+  // 20000 queries, about 600 MB of answers, sent without reading any.
+  std::string pipeline;
+  for (int i = 0; i < 20000; ++i) pipeline += query_message("SELECT * FROM kv");
+  r.set_nonblocking();
+  std::string_view rest = pipeline;
+  long max_rss = base;
+  (void)poll_until(20s, [&](std::string&) {
+    ssize_t n = ::send(r.fd(), rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n > 0) rest.remove_prefix(static_cast<size_t>(n));
+    max_rss = std::max(max_rss, rss_kb(pmemu::Pid{backend}));
+    return rest.empty() || n < 0;
+  });
+  wait_until_backend_settles(pmemu::Pid{backend}, r.fd(), 60s, &max_rss);
+  MESSAGE("backend VmRSS " << base << " kB before, at most " << max_rss << " kB with " << rest.size()
+                           << " bytes of the pipeline still unsent");
+  CHECK(max_rss - base < 16 * 1024);
+  r.close();
+  wait_for("the backend to exit after its client closed", 60s, [&](std::string& seen) {
+    seen = std::to_string(rss_kb(pmemu::Pid{backend})) + " kB";
+    return !is_alive(pmemu::Pid{backend});
+  });
 }
