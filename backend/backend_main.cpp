@@ -11,6 +11,7 @@
 #include "backend/client_io.h"
 #include "backend/executor.h"
 #include "backend/session_exit.h"
+#include "backend/timeouts.h"
 #include "common/elog.h"
 #include "config/hba.h"
 #include "config/roles.h"
@@ -178,6 +179,9 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
   Executor exec(io);
   bool skip_until_sync = false;
   std::string inbuf;
+  // Set while the session waits for its next message (idle_session_timeout).
+  bool idle = false;
+  Clock::time_point idle_since;
   for (;;) {
     (void)process_interrupts(io, false);
     io.flush_if_full();  // answers to a pipeline go out as they pile up
@@ -185,13 +189,23 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
     if (auto* err = std::get_if<PgError>(&next)) fatal_exit(io, *err);
     if (std::holds_alternative<protocol::NeedMoreInput>(next)) {
       if (!io.flush()) backend_exit(nullptr, 0);
+      if (!idle) idle_since = Clock::now();
+      idle = true;
+      int timeout_ms = -1;
+      if (auto limit = ipc::env().settings.idle_session_timeout; limit.count() > 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(idle_since + limit - Clock::now());
+        if (left.count() <= 0)
+          fatal_exit(io, PgError::fatal(sqlstate::kIdleSessionTimeout, "terminating connection due to idle-session timeout"));
+        timeout_ms = static_cast<int>(std::min<long long>(left.count(), 1 << 30));
+      }
       inbuf.clear();
-      auto r = io.read_some(&inbuf);
+      auto r = io.read_some(&inbuf, timeout_ms);
       if (r == ClientIo::ReadOutcome::Closed) backend_exit(nullptr, 0);
       if (r == ClientIo::ReadOutcome::PostmasterDied) die_for_postmaster_death(io);
       frames.feed(inbuf);
       continue;
     }
+    idle = false;
     auto parsed = protocol::parse_frontend_message(std::get<protocol::FrontendMessage>(next));
     if (auto* perr = std::get_if<PgError>(&parsed)) fatal_exit(io, *perr);
     auto& cmd = std::get<protocol::FrontendCommand>(parsed);
@@ -218,6 +232,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
     }
     shmem::proc_slot_set_activity(*slot, "active", q->sql);
     ipc::set_ps_title(title_prefix + " active");
+    start_statement_timeout(ipc::env().settings.statement_timeout);
     auto statements = protocol::sql::parse_query(q->sql);
     if (auto* serr = std::get_if<PgError>(&statements)) {
       protocol::error_response(io.out(), *serr);
@@ -231,6 +246,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
         }
       }
     }
+    stop_statement_timeout();
     protocol::ready_for_query(io.out(), protocol::TransactionStatus::kIdle);
     shmem::proc_slot_set_activity(*slot, "idle", q->sql);
     ipc::set_ps_title(title_prefix + " idle");
@@ -246,6 +262,7 @@ void backend_main(const ConnectionStart& cs) {
   ipc::catch_signal(SIGQUIT, Sig::Quit);
   ipc::catch_signal(SIGHUP, Sig::Hup);
   ipc::catch_signal(SIGUSR1, Sig::Usr1);
+  ipc::catch_signal(SIGALRM, Sig::Alrm);
   ipc::set_ps_title("client " + host_port(cs));
   ClientIo io(cs.sock_fd);
 
@@ -291,12 +308,19 @@ void backend_main(const ConnectionStart& cs) {
   auto* slot = ipc::my_proc_slot();
   shmem::proc_slot_begin(*slot, ::getpid(), static_cast<std::int32_t>(cancel_key), "client backend");
 
-  if (e.areas.procs->client_backends.fetch_add(1) >= e.settings.max_connections) {
+  const int sessions_before = e.areas.procs->client_backends.fetch_add(1);
+  if (sessions_before >= e.settings.max_connections) {
     e.areas.procs->client_backends.fetch_sub(1);
     fatal_exit(io, refusal(Admission::TooMany));
   }
   note_counted_as_client_backend();
   authenticate(io, cs, sm, ForReplication{false});
+  if (sessions_before >= e.settings.max_connections - e.settings.superuser_reserved_connections) {
+    const auto* role = e.roles->find(sm.user());
+    if (!role || !role->superuser)
+      fatal_exit(io, PgError::fatal(sqlstate::kTooManyConnections,
+                                    "remaining connection slots are reserved for non-replication superuser connections"));
+  }
 
   if (auto app = sm.param("application_name")) (void)e.config.set_session("application_name", *app);
   e.settings = e.config.settings();

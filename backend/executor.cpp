@@ -270,8 +270,7 @@ std::optional<PgError> Executor::interruptible_wait(int ms) {
   if (slot) ipc::reset_latch(slot->latch);
   if (ev & ipc::kWaitPostmasterDeath)
     fatal_exit(io_, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
-  if (process_interrupts(io_, true))
-    return PgError::error(sqlstate::kQueryCanceled, "canceling statement due to user request");
+  if (auto why = process_interrupts(io_, true); why != Cancel::kNone) return cancel_error(why);
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
+#include "backend/timeouts.h"
 #include "protocol/backend_messages.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
@@ -75,7 +76,13 @@ void handle_die_interrupts(ClientIo& io) {
   if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive()) die_for_postmaster_death(io);
 }
 
-bool process_interrupts(ClientIo& io, bool in_statement) {
+PgError cancel_error(Cancel why) {
+  if (why == Cancel::kStatementTimeout)
+    return PgError::error(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
+  return PgError::query_canceled();
+}
+
+Cancel process_interrupts(ClientIo& io, bool in_statement) {
   using ipc::Sig;
   handle_die_interrupts(io);
   if (ipc::take(Sig::Hup)) {
@@ -83,11 +90,9 @@ bool process_interrupts(ClientIo& io, bool in_statement) {
     for (auto& m : e.config.reload()) (void)m;  // the postmaster logs reload results
     e.settings = e.config.settings();
   }
-  if (ipc::pending(Sig::Int)) {
-    (void)ipc::take(Sig::Int);
-    return in_statement;
-  }
-  return false;
+  if (ipc::take(Sig::Int) && in_statement) return Cancel::kUserRequest;
+  if (in_statement && statement_timeout_expired()) return Cancel::kStatementTimeout;
+  return Cancel::kNone;
 }
 
 }  // namespace pmemu::backend

@@ -21,9 +21,14 @@ void note_counted_as_client_backend();
 void handle_die_interrupts(ClientIo& io);
 [[noreturn]] void die_for_postmaster_death(ClientIo& io);
 
-// Interrupt handling between and inside statements. Returns true if a
-// cancel request is pending and `in_statement` (the caller raises 57014);
-// handles die, quit, postmaster death and reload itself.
-bool process_interrupts(ClientIo& io, bool in_statement);
+// Why a running statement must stop (the caller raises 57014 with
+// cancel_message()), or kNone.
+enum class Cancel { kNone, kUserRequest, kStatementTimeout };
+[[nodiscard]] protocol::PgError cancel_error(Cancel why);
+
+// Interrupt handling between and inside statements. Inside one
+// (`in_statement`), says whether a cancel request or statement_timeout
+// stops it; handles die, quit, postmaster death and reload itself.
+Cancel process_interrupts(ClientIo& io, bool in_statement);
 
 }  // namespace pmemu::backend

@@ -59,6 +59,7 @@ Settings Config::settings() const {
   s.synchronous_commit = static_cast<SyncCommit>(get_enum_value("synchronous_commit"));
   s.application_name = get_string("application_name");
   s.statement_timeout = ms(*this, "statement_timeout");
+  s.idle_session_timeout = ms(*this, "idle_session_timeout");
   return s;
 }
 

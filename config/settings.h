@@ -54,6 +54,7 @@ struct Settings {
   SyncCommit synchronous_commit = SyncCommit::On;
   std::string application_name;
   std::chrono::milliseconds statement_timeout{};
+  std::chrono::milliseconds idle_session_timeout{};
 };
 
 }  // namespace pmemu::config

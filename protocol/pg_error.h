@@ -46,6 +46,7 @@ inline constexpr std::string_view kDiskFull = "53100";
 inline constexpr std::string_view kProgramLimitExceeded = "54000";
 inline constexpr std::string_view kObjectInUse = "55006";
 inline constexpr std::string_view kQueryCanceled = "57014";
+inline constexpr std::string_view kIdleSessionTimeout = "57P05";
 inline constexpr std::string_view kAdminShutdown = "57P01";
 inline constexpr std::string_view kCrashShutdown = "57P02";
 inline constexpr std::string_view kCannotConnectNow = "57P03";
