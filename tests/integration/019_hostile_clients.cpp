@@ -9,10 +9,15 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
 #include <string>
 
 #include "tests/integration/harness/cluster.h"
+#include "tests/integration/harness/command.h"
 #include "tests/integration/harness/process.h"
 #include "tests/integration/harness/raw_client.h"
 #include "tests/integration/harness/text.h"
@@ -158,4 +163,59 @@ TEST_CASE("019 hostile: pipelined queries whose answers are never read keep the 
     seen = std::to_string(rss_kb(pmemu::Pid{backend})) + " kB";
     return !is_alive(pmemu::Pid{backend});
   });
+}
+
+namespace {
+
+// utime + stime of a process, in clock ticks.
+long cpu_ticks(pmemu::Pid pid) {
+  std::ifstream in("/proc/" + std::to_string(pid.get()) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream rest(all.substr(all.rfind(')') + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) stime = std::stol(field);
+  }
+  return utime + stime;
+}
+
+// The descriptor number the process's next open would get.
+int lowest_free_fd(pmemu::Pid pid) {
+  std::set<int> used;
+  for (auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid.get()) + "/fd"))
+    used.insert(std::stoi(e.path().filename().string()));
+  int n = 0;
+  while (used.count(n)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("019 hostile: out of descriptors, the postmaster pauses accepting instead of spinning, then recovers") {
+  Cluster c;
+  c.init();
+  c.start();
+  const auto pm = c.postmaster_pid();
+  const std::string pid = std::to_string(pm.get());
+  // accept() would need descriptor number lowest_free_fd(), which this limit forbids.
+  const std::string limit = std::to_string(lowest_free_fd(pm));
+  REQUIRE(run_command({"prlimit", "--pid", pid, "--nofile=" + limit + ":"}).exit_code == 0);
+  std::vector<RawClient> flood;
+  for (int i = 0; i < 20; ++i) flood.push_back(RawClient(c.port()));
+  const long before = cpu_ticks(pm);
+  std::string seen;
+  // One second of wall time with connections waiting that cannot be
+  // accepted: a spinning postmaster would burn all of it.
+  (void)poll_until(1000ms, [](std::string&) { return false; }, &seen);
+  const long used = cpu_ticks(pm) - before;
+  MESSAGE("postmaster used " << used << " ticks in 1 s while out of descriptors");
+  CHECK(used < 30);
+  c.wait_for_log("could not accept new connection: Too many open files", 10s);
+  REQUIRE(run_command({"prlimit", "--pid", pid, "--nofile=1024:"}).exit_code == 0);
+  flood.clear();
+  auto s = c.session();
+  CHECK(s.exec("SELECT 1").ok());
+  CHECK(c.postmaster_pid() == pm);
 }
