@@ -11,6 +11,7 @@
 #include "backend/client_io.h"
 #include "backend/executor.h"
 #include "backend/session_exit.h"
+#include "backend/startup_settings.h"
 #include "backend/timeouts.h"
 #include "common/elog.h"
 #include "config/hba.h"
@@ -21,6 +22,7 @@
 #include "protocol/backend_messages.h"
 #include "protocol/frontend.h"
 #include "protocol/sql.h"
+#include "protocol/utf8.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
 #include "walsender/walsender_main.h"
@@ -60,8 +62,9 @@ PgError refusal(Admission a) {
 
 // Reads the start-up packet within authentication_timeout, answering
 // SSLRequest/GSSENCRequest with 'N'. A client that goes away or times out
-// ends the process quietly (exit 0/1), as PostgreSQL's does.
-protocol::StartupDecodeValue read_startup(ClientIo& io) {
+// ends the process quietly (exit 0/1), as PostgreSQL's does. Bytes the
+// client sent after the packet (a pipelined Query) are left in *rest.
+protocol::StartupDecodeValue read_startup(ClientIo& io, std::string* rest) {
   std::string buf;
   protocol::StartupState state;
   auto deadline = Clock::now() + ipc::env().settings.authentication_timeout;
@@ -77,6 +80,7 @@ protocol::StartupDecodeValue read_startup(ClientIo& io) {
         if (!io.flush()) backend_exit(nullptr, 0);
         continue;
       }
+      *rest = std::move(buf);
       return d.value;
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -173,9 +177,10 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
 
 // The simple-query loop. Extended-protocol messages get one clear error and
 // are skipped until Sync, as PostgreSQL skips after an error.
-[[noreturn]] void session_loop(ClientIo& io, const std::string& title_prefix) {
+[[noreturn]] void session_loop(ClientIo& io, const std::string& title_prefix, const std::string& pipelined) {
   auto* slot = ipc::my_proc_slot();
   protocol::FrameDecoder frames;
+  frames.feed(pipelined);
   Executor exec(io);
   bool skip_until_sync = false;
   std::string inbuf;
@@ -266,7 +271,8 @@ void backend_main(const ConnectionStart& cs) {
   ipc::set_ps_title("client " + host_port(cs));
   ClientIo io(cs.sock_fd);
 
-  auto first = read_startup(io);
+  std::string pipelined;
+  auto first = read_startup(io, &pipelined);
   if (auto* c = std::get_if<protocol::CancelRequest>(&first)) handle_cancel(*c);
   if (auto* err = std::get_if<PgError>(&first)) {
     elog::log(elog::Level::Log, err->message);
@@ -274,6 +280,11 @@ void backend_main(const ConnectionStart& cs) {
     backend_exit(&io, 1);
   }
   auto& sm = std::get<protocol::StartupMessage>(first);
+  for (auto& [name, value] : sm.params) {
+    if (name != "user" && name != "database") continue;
+    if (auto bad = protocol::check_utf8(value)) fatal_exit(io, *bad);
+    value = protocol::clip_utf8(value);  // as PostgreSQL cuts names to NAMEDATALEN-1
+  }
   if (cs.admission != Admission::Ok) fatal_exit(io, refusal(cs.admission));
 
   auto& e = ipc::env();
@@ -290,7 +301,7 @@ void backend_main(const ConnectionStart& cs) {
     shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
     shmem::proc_slot_begin(*ipc::my_proc_slot(), ::getpid(), static_cast<std::int32_t>(cancel_key), "walsender");
     authenticate(io, cs, sm, ForReplication{true});
-    if (auto app = sm.param("application_name")) (void)e.config.set_session("application_name", *app);
+    if (auto err = apply_startup_settings(sm, e.config)) fatal_exit(io, *err);
     e.settings = e.config.settings();
     shmem::proc_slot_set_identity(*ipc::my_proc_slot(), cs.remote_host, e.settings.application_name,
                                   std::string(sm.user()));
@@ -302,6 +313,7 @@ void backend_main(const ConnectionStart& cs) {
     ws.host_port = host_port(cs);
     ws.application_name = e.settings.application_name;
     ws.startup_messages = std::move(io.out());
+    ws.pipelined_input = std::move(pipelined);
     walsender::walsender_main(ws);
   }
   shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
@@ -322,14 +334,14 @@ void backend_main(const ConnectionStart& cs) {
                                     "remaining connection slots are reserved for non-replication superuser connections"));
   }
 
-  if (auto app = sm.param("application_name")) (void)e.config.set_session("application_name", *app);
+  if (auto err = apply_startup_settings(sm, e.config)) fatal_exit(io, *err);
   e.settings = e.config.settings();
   shmem::proc_slot_set_identity(*slot, cs.remote_host, e.settings.application_name, std::string(sm.user()));
   shmem::proc_slot_set_activity(*slot, "idle", "");
   const std::string title = std::string(sm.user()) + " " + std::string(sm.database()) + " " + host_port(cs);
   ipc::set_ps_title(title + " idle");
   send_session_start(io, sm, cancel_key, ForReplication{false});
-  session_loop(io, title);
+  session_loop(io, title, pipelined);
 }
 
 }  // namespace pmemu::backend

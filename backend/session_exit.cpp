@@ -19,6 +19,23 @@ bool g_counted = false;
 using protocol::PgError;
 namespace sqlstate = protocol::sqlstate;
 
+// Messages quote what clients sent (role and database names): control
+// characters are written as \xNN so no client can start a log line.
+std::string escape_control_chars(std::string_view s) {
+  std::string out;
+  for (unsigned char ch : s) {
+    if (ch >= 0x20 && ch != 0x7f) {
+      out += static_cast<char>(ch);
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += "\\x";
+    out += kHex[ch >> 4];
+    out += kHex[ch & 15];
+  }
+  return out;
+}
+
 [[noreturn]] void quick_die(ClientIo& io) {
   auto reason = shmem::quit_reason(*ipc::env().areas.pmsignal);
   PgError w;
@@ -59,7 +76,7 @@ void backend_exit(ClientIo* io, int code) {
 void fatal_exit(ClientIo& io, const PgError& error) {
   PgError f = error;
   f.severity = protocol::Severity::kFatal;
-  elog::log(elog::Level::Fatal, f.message);
+  elog::log(elog::Level::Fatal, escape_control_chars(f.message));
   protocol::error_response(io.out(), f);
   backend_exit(&io, 1);
 }

@@ -32,6 +32,7 @@ inline constexpr std::string_view kReadOnlySqlTransaction = "25006";
 inline constexpr std::string_view kInvalidAuthorizationSpecification = "28000";
 inline constexpr std::string_view kInvalidPassword = "28P01";
 inline constexpr std::string_view kSyntaxError = "42601";
+inline constexpr std::string_view kCharacterNotInRepertoire = "22021";
 inline constexpr std::string_view kInsufficientPrivilege = "42501";
 inline constexpr std::string_view kInvalidName = "42602";
 inline constexpr std::string_view kNameTooLong = "42622";

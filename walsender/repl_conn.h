@@ -26,6 +26,8 @@ class ReplConn {
   // Reads whatever is available now into the frame decoder. False if the
   // client closed the connection.
   [[nodiscard]] bool read_available();
+  // Input that arrived before this process took the socket over.
+  void feed_pipelined(std::string_view bytes) { frames_.feed(bytes); }
   // The next complete message, NeedMoreInput, or a FATAL protocol error.
   [[nodiscard]] std::variant<protocol::NeedMoreInput, protocol::FrontendCommand, protocol::PgError> next();
 

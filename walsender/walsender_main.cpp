@@ -134,6 +134,7 @@ void walsender_main(const WalSenderStart& start) {
   p.me = claim_slot(*p.ctl, ::getpid(), who);
   if (!p.me) walsender_fatal(p, PgError::too_many_wal_senders(e.settings.max_wal_senders));
   p.conn.out() += start.startup_messages;
+  p.conn.feed_pipelined(start.pipelined_input);
   // From here the postmaster spares us at PM_STOP_BACKENDS and signals us at
   // PM_SHUTDOWN_2; a shutdown already waiting must count again.
   shmem::mark_child_walsender(*e.areas.pmsignal, e.my_slot);

@@ -219,3 +219,48 @@ TEST_CASE("019 hostile: out of descriptors, the postmaster pauses accepting inst
   CHECK(s.exec("SELECT 1").ok());
   CHECK(c.postmaster_pid() == pm);
 }
+
+TEST_CASE("019 hostile: what a start-up packet carries is checked, applied, and nothing sent after it is lost") {
+  Cluster c;
+  c.init();
+  c.start();
+  SUBCASE("a Query sent in the same write as the start-up packet is answered") {
+    RawClient r(c.port());
+    REQUIRE(r.send_all(startup_packet({{"user", c.user()}, {"database", "postgres"}}) + query_message("SELECT 42")));
+    auto got = r.read_until("SELECT 1", 10s);
+    CHECK(contains(got, "42"));
+    CHECK(contains(got, "SELECT 1"));
+  }
+  SUBCASE("an unknown parameter is refused with 42704, a setting is applied, options -c too") {
+    auto bad = PgConn::connect(c.conninfo() + " options='-c no_such_setting=1'");
+    CHECK(!bad.connected());
+    CHECK(bad.connect_sqlstate() == "42704");
+    CHECK(contains(bad.connect_error(), "unrecognized configuration parameter \"no_such_setting\""));
+    RawClient r(c.port());
+    REQUIRE(r.send_all(startup_packet({{"user", c.user()}, {"database", "postgres"}, {"bogus_param", "x"}})));
+    CHECK(contains(r.read_until_closed(), "unrecognized configuration parameter \"bogus_param\""));
+    auto ok = PgConn::connect(c.conninfo() + " options='-c statement_timeout=1234 --extra-float-digits=2'");
+    REQUIRE_MESSAGE(ok.connected(), ok.connect_error());
+    CHECK(ok.exec("SHOW statement_timeout").get() == "1234ms");
+    CHECK(ok.exec("SHOW extra_float_digits").get() == "2");
+    auto fixed = PgConn::connect(c.conninfo() + " options='-c max_connections=5'");
+    CHECK(fixed.connect_sqlstate() == "55P02");
+  }
+  SUBCASE("names must be UTF-8, are cut to 63 bytes, and cannot break a log line") {
+    RawClient r(c.port());
+    REQUIRE(r.send_all(startup_packet({{"user", "bad\xff\xfename"}, {"database", "postgres"}})));
+    auto got = r.read_until_closed();
+    CHECK(contains(got, "22021"));
+    CHECK(contains(got, "invalid byte sequence for encoding \"UTF8\": 0xff"));
+    const std::string long_name(100, 'u');
+    RawClient l(c.port());
+    REQUIRE(l.send_all(startup_packet({{"user", long_name}, {"database", "postgres"}})));
+    got = l.read_until_closed();
+    CHECK(contains(got, "role \"" + std::string(63, 'u') + "\" does not exist"));
+    RawClient n(c.port());
+    REQUIRE(n.send_all(startup_packet({{"user", "x\n2030-01-01 00:00:00 UTC [1] LOG:  forged"}, {"database", "postgres"}})));
+    (void)n.read_until_closed();
+    c.wait_for_log("forged", 10s);
+    CHECK(c.count_in_log("\n2030-01-01") == 0);
+  }
+}
