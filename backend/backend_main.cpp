@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "backend/keepalive.h"
 #include "backend/client_io.h"
 #include "backend/executor.h"
 #include "backend/session_exit.h"
@@ -303,6 +304,7 @@ void backend_main(const ConnectionStart& cs) {
     authenticate(io, cs, sm, ForReplication{true});
     if (auto err = apply_startup_settings(sm, e.config)) fatal_exit(io, *err);
     e.settings = e.config.settings();
+    apply_tcp_keepalives(io.fd(), e.settings);
     shmem::proc_slot_set_identity(*ipc::my_proc_slot(), cs.remote_host, e.settings.application_name,
                                   std::string(sm.user()));
     send_session_start(io, sm, cancel_key, ForReplication{true});
@@ -336,6 +338,7 @@ void backend_main(const ConnectionStart& cs) {
 
   if (auto err = apply_startup_settings(sm, e.config)) fatal_exit(io, *err);
   e.settings = e.config.settings();
+  apply_tcp_keepalives(io.fd(), e.settings);
   shmem::proc_slot_set_identity(*slot, cs.remote_host, e.settings.application_name, std::string(sm.user()));
   shmem::proc_slot_set_activity(*slot, "idle", "");
   const std::string title = std::string(sm.user()) + " " + std::string(sm.database()) + " " + host_port(cs);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <csignal>
 
+#include "backend/keepalive.h"
 #include "backend/session_exit.h"
 #include "backend/stat_views.h"
 #include "backend/sync_wait.h"
@@ -356,6 +357,7 @@ std::optional<PgError> Executor::set(const sql::Set& s) {
   auto err = s.value ? e.config.set_session(s.name, *s.value) : e.config.reset_session(s.name);
   if (err) return PgError::error(err->sqlstate, err->message);
   e.settings = e.config.settings();
+  apply_tcp_keepalives(io_.fd(), e.settings);
   protocol::command_complete(io_.out(), "SET");
   return std::nullopt;
 }

@@ -7,6 +7,7 @@
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
+#include "backend/keepalive.h"
 #include "backend/timeouts.h"
 #include "protocol/backend_messages.h"
 #include "shmem/pmsignal.h"
@@ -106,6 +107,7 @@ Cancel process_interrupts(ClientIo& io, bool in_statement) {
     auto& e = ipc::env();
     for (auto& m : e.config.reload()) (void)m;  // the postmaster logs reload results
     e.settings = e.config.settings();
+    apply_tcp_keepalives(io.fd(), e.settings);
   }
   if (ipc::take(Sig::Int) && in_statement) return Cancel::kUserRequest;
   if (in_statement && statement_timeout_expired()) return Cancel::kStatementTimeout;

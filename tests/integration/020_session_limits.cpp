@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/integration/harness/cluster.h"
+#include "tests/integration/harness/command.h"
 #include "tests/integration/harness/text.h"
 #include "tests/integration/harness/wait.h"
 
@@ -74,4 +75,40 @@ TEST_CASE("020 limits: the last superuser_reserved_connections places refuse ord
   auto over = c.connect();
   CHECK(over.connect_sqlstate() == "53300");
   CHECK(contains(over.connect_error(), "sorry, too many clients already"));
+}
+
+namespace {
+
+// The keepalive timer `ss -o` shows for the server side of TCP connections
+// to `port`, e.g. "timer:(keepalive,1min16sec,0)", one line per socket.
+std::string keepalive_timers(int port) {
+  auto r = run_command({"ss", "-t", "-n", "-o", "state", "established", "( sport = :" + std::to_string(port) + " )"});
+  std::string timers;
+  for (auto pos = r.out.find("timer:("); pos != std::string::npos; pos = r.out.find("timer:(", pos + 1))
+    timers += r.out.substr(pos, r.out.find(')', pos) - pos + 1) + "\n";
+  return timers;
+}
+
+}  // namespace
+
+TEST_CASE("020 limits: tcp_keepalives_* settings are shown and set on the client socket") {
+  Cluster c;
+  c.init();
+  c.start();
+  auto s = PgConn::connect(c.conninfo() +
+                           " options='-c tcp_keepalives_idle=77 -c tcp_keepalives_interval=11 -c tcp_keepalives_count=5'");
+  REQUIRE_MESSAGE(s.connected(), s.connect_error());
+  CHECK(s.exec("SHOW tcp_keepalives_idle").get() == "77s");
+  CHECK(s.exec("SHOW tcp_keepalives_interval").get() == "11s");
+  CHECK(s.exec("SHOW tcp_keepalives_count").get() == "5");
+  wait_for("a keepalive timer of at most 77 s on the server's socket", 10s, [&](std::string& seen) {
+    seen = keepalive_timers(c.port());
+    return seen.find("timer:(keepalive,1min") != std::string::npos;
+  });
+  REQUIRE(s.exec("SET tcp_keepalives_idle = 20").ok());
+  wait_for("the keepalive timer to follow SET (at most 20 s)", 10s, [&](std::string& seen) {
+    seen = keepalive_timers(c.port());
+    return seen.find("timer:(keepalive,1") != std::string::npos && seen.find("min") == std::string::npos &&
+           seen.find("sec") != std::string::npos;
+  });
 }
