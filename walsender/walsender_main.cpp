@@ -99,14 +99,19 @@ std::optional<protocol::FrontendCommand> next_command(WalSenderProc& p) {
   auto* slot = ipc::my_proc_slot();
   for (;;) {
     check_interrupts(p);
-    auto n = p.conn.next();
-    if (auto* err = std::get_if<PgError>(&n)) walsender_fatal(p, *err);
-    if (auto* cmd = std::get_if<protocol::FrontendCommand>(&n)) return *cmd;
+    // A client that does not read its answers gets no new command run.
+    const bool held_back = p.conn.output_full();
+    if (!held_back) {
+      auto n = p.conn.next();
+      if (auto* err = std::get_if<PgError>(&n)) walsender_fatal(p, *err);
+      if (auto* cmd = std::get_if<protocol::FrontendCommand>(&n)) return *cmd;
+    }
     if (!p.conn.try_flush()) return std::nullopt;
+    if (held_back && !p.conn.output_full()) continue;
     ipc::WaitSpec w;
     w.latch = &slot->latch;
     w.socket_fd = p.conn.fd();
-    w.want_read = true;
+    w.want_read = !p.conn.output_full();
     w.want_write = p.conn.pending() > 0;
     auto ev = ipc::wait_event(w);
     ipc::reset_latch(slot->latch);

@@ -60,6 +60,8 @@ void RawClient::close() {
 
 void RawClient::set_nonblocking() { (void)::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK); }
 
+void RawClient::shutdown_write() { (void)::shutdown(fd_, SHUT_WR); }
+
 bool RawClient::send_all(std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);

@@ -35,6 +35,8 @@ class RawClient {
   // Reads whatever arrives within `timeout` and discards it; returns the count.
   std::size_t drain(std::chrono::milliseconds timeout);
   void set_nonblocking();
+  // Tells the server we send nothing more (it reads EOF after our bytes).
+  void shutdown_write();
   void close();
 
  private:
