@@ -8,9 +8,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "backend/keepalive.h"
 #include "backend/client_io.h"
 #include "backend/executor.h"
 #include "backend/session_exit.h"
+#include "backend/startup_settings.h"
+#include "backend/timeouts.h"
 #include "common/elog.h"
 #include "config/hba.h"
 #include "config/roles.h"
@@ -20,6 +23,7 @@
 #include "protocol/backend_messages.h"
 #include "protocol/frontend.h"
 #include "protocol/sql.h"
+#include "protocol/utf8.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
 #include "walsender/walsender_main.h"
@@ -59,8 +63,9 @@ PgError refusal(Admission a) {
 
 // Reads the start-up packet within authentication_timeout, answering
 // SSLRequest/GSSENCRequest with 'N'. A client that goes away or times out
-// ends the process quietly (exit 0/1), as PostgreSQL's does.
-protocol::StartupDecodeValue read_startup(ClientIo& io) {
+// ends the process quietly (exit 0/1), as PostgreSQL's does. Bytes the
+// client sent after the packet (a pipelined Query) are left in *rest.
+protocol::StartupDecodeValue read_startup(ClientIo& io, std::string* rest) {
   std::string buf;
   protocol::StartupState state;
   auto deadline = Clock::now() + ipc::env().settings.authentication_timeout;
@@ -76,6 +81,7 @@ protocol::StartupDecodeValue read_startup(ClientIo& io) {
         if (!io.flush()) backend_exit(nullptr, 0);
         continue;
       }
+      *rest = std::move(buf);
       return d.value;
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -91,15 +97,26 @@ protocol::StartupDecodeValue read_startup(ClientIo& io) {
   }
 }
 
+// Only a live client backend whose key matches is signalled. A free slot
+// holds pid 0, and kill(0, ...) would reach our whole process group, so a
+// request naming pid 0 (or any non-positive pid) matches nothing.
 [[noreturn]] void handle_cancel(const protocol::CancelRequest& c) {
+  const pid_t wanted = c.pid.get();
   auto* procs = ipc::env().areas.procs;
-  for (std::uint32_t i = 0; i < procs->count; ++i) {
+  for (std::uint32_t i = 0; wanted > 0 && i < procs->count; ++i) {
     auto& s = procs->slots[i];
-    if (s.pid.load() == c.pid.get() && static_cast<std::uint32_t>(s.cancel_key.load()) == c.key) {
-      ::kill(c.pid.get(), SIGINT);
-      break;
+    if (s.pid.load(std::memory_order_acquire) != wanted) continue;
+    auto snap = shmem::proc_slot_read(s);
+    const auto key = static_cast<std::uint32_t>(s.cancel_key.load(std::memory_order_relaxed));
+    if (snap.pid != wanted || snap.backend_type != "client backend") continue;
+    if (key != c.key) {
+      elog::log(elog::Level::Log, "wrong key in cancel request for process " + std::to_string(wanted));
+      _exit(0);
     }
+    ::kill(wanted, SIGINT);
+    _exit(0);
   }
+  elog::log(elog::Level::Log, "PID " + std::to_string(wanted) + " in cancel request did not match any process");
   _exit(0);
 }
 
@@ -161,26 +178,40 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
 
 // The simple-query loop. Extended-protocol messages get one clear error and
 // are skipped until Sync, as PostgreSQL skips after an error.
-[[noreturn]] void session_loop(ClientIo& io, const std::string& title_prefix) {
+[[noreturn]] void session_loop(ClientIo& io, const std::string& title_prefix, const std::string& pipelined) {
   auto* slot = ipc::my_proc_slot();
   protocol::FrameDecoder frames;
+  frames.feed(pipelined);
   Executor exec(io);
   bool skip_until_sync = false;
   std::string inbuf;
+  // Set while the session waits for its next message (idle_session_timeout).
+  bool idle = false;
+  Clock::time_point idle_since;
   for (;;) {
     (void)process_interrupts(io, false);
+    io.flush_if_full();  // answers to a pipeline go out as they pile up
     auto next = frames.next();
     if (auto* err = std::get_if<PgError>(&next)) fatal_exit(io, *err);
     if (std::holds_alternative<protocol::NeedMoreInput>(next)) {
       if (!io.flush()) backend_exit(nullptr, 0);
+      if (!idle) idle_since = Clock::now();
+      idle = true;
+      int timeout_ms = -1;
+      if (auto limit = ipc::env().settings.idle_session_timeout; limit.count() > 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(idle_since + limit - Clock::now());
+        if (left.count() <= 0)
+          fatal_exit(io, PgError::fatal(sqlstate::kIdleSessionTimeout, "terminating connection due to idle-session timeout"));
+        timeout_ms = static_cast<int>(std::min<long long>(left.count(), 1 << 30));
+      }
       inbuf.clear();
-      auto r = io.read_some(&inbuf);
+      auto r = io.read_some(&inbuf, timeout_ms);
       if (r == ClientIo::ReadOutcome::Closed) backend_exit(nullptr, 0);
-      if (r == ClientIo::ReadOutcome::PostmasterDied)
-        fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+      if (r == ClientIo::ReadOutcome::PostmasterDied) die_for_postmaster_death(io);
       frames.feed(inbuf);
       continue;
     }
+    idle = false;
     auto parsed = protocol::parse_frontend_message(std::get<protocol::FrontendMessage>(next));
     if (auto* perr = std::get_if<PgError>(&parsed)) fatal_exit(io, *perr);
     auto& cmd = std::get<protocol::FrontendCommand>(parsed);
@@ -190,7 +221,10 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
       protocol::ready_for_query(io.out(), protocol::TransactionStatus::kIdle);
       continue;
     }
-    if (std::holds_alternative<protocol::Flush>(cmd)) continue;
+    if (std::holds_alternative<protocol::Flush>(cmd)) {
+      if (!io.flush()) backend_exit(nullptr, 0);
+      continue;
+    }
     if (std::holds_alternative<protocol::ExtendedQuery>(cmd)) {
       if (!skip_until_sync)
         protocol::error_response(io.out(), PgError::extended_query_not_supported());
@@ -204,6 +238,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
     }
     shmem::proc_slot_set_activity(*slot, "active", q->sql);
     ipc::set_ps_title(title_prefix + " active");
+    start_statement_timeout(ipc::env().settings.statement_timeout);
     auto statements = protocol::sql::parse_query(q->sql);
     if (auto* serr = std::get_if<PgError>(&statements)) {
       protocol::error_response(io.out(), *serr);
@@ -217,6 +252,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
         }
       }
     }
+    stop_statement_timeout();
     protocol::ready_for_query(io.out(), protocol::TransactionStatus::kIdle);
     shmem::proc_slot_set_activity(*slot, "idle", q->sql);
     ipc::set_ps_title(title_prefix + " idle");
@@ -232,10 +268,12 @@ void backend_main(const ConnectionStart& cs) {
   ipc::catch_signal(SIGQUIT, Sig::Quit);
   ipc::catch_signal(SIGHUP, Sig::Hup);
   ipc::catch_signal(SIGUSR1, Sig::Usr1);
+  ipc::catch_signal(SIGALRM, Sig::Alrm);
   ipc::set_ps_title("client " + host_port(cs));
   ClientIo io(cs.sock_fd);
 
-  auto first = read_startup(io);
+  std::string pipelined;
+  auto first = read_startup(io, &pipelined);
   if (auto* c = std::get_if<protocol::CancelRequest>(&first)) handle_cancel(*c);
   if (auto* err = std::get_if<PgError>(&first)) {
     elog::log(elog::Level::Log, err->message);
@@ -243,6 +281,11 @@ void backend_main(const ConnectionStart& cs) {
     backend_exit(&io, 1);
   }
   auto& sm = std::get<protocol::StartupMessage>(first);
+  for (auto& [name, value] : sm.params) {
+    if (name != "user" && name != "database") continue;
+    if (auto bad = protocol::check_utf8(value)) fatal_exit(io, *bad);
+    value = protocol::clip_utf8(value);  // as PostgreSQL cuts names to NAMEDATALEN-1
+  }
   if (cs.admission != Admission::Ok) fatal_exit(io, refusal(cs.admission));
 
   auto& e = ipc::env();
@@ -259,8 +302,9 @@ void backend_main(const ConnectionStart& cs) {
     shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
     shmem::proc_slot_begin(*ipc::my_proc_slot(), ::getpid(), static_cast<std::int32_t>(cancel_key), "walsender");
     authenticate(io, cs, sm, ForReplication{true});
-    if (auto app = sm.param("application_name")) (void)e.config.set_session("application_name", *app);
+    if (auto err = apply_startup_settings(sm, e.config)) fatal_exit(io, *err);
     e.settings = e.config.settings();
+    apply_tcp_keepalives(io.fd(), e.settings);
     shmem::proc_slot_set_identity(*ipc::my_proc_slot(), cs.remote_host, e.settings.application_name,
                                   std::string(sm.user()));
     send_session_start(io, sm, cancel_key, ForReplication{true});
@@ -271,27 +315,36 @@ void backend_main(const ConnectionStart& cs) {
     ws.host_port = host_port(cs);
     ws.application_name = e.settings.application_name;
     ws.startup_messages = std::move(io.out());
+    ws.pipelined_input = std::move(pipelined);
     walsender::walsender_main(ws);
   }
   shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
   auto* slot = ipc::my_proc_slot();
   shmem::proc_slot_begin(*slot, ::getpid(), static_cast<std::int32_t>(cancel_key), "client backend");
 
-  if (e.areas.procs->client_backends.fetch_add(1) >= e.settings.max_connections) {
+  const int sessions_before = e.areas.procs->client_backends.fetch_add(1);
+  if (sessions_before >= e.settings.max_connections) {
     e.areas.procs->client_backends.fetch_sub(1);
     fatal_exit(io, refusal(Admission::TooMany));
   }
   note_counted_as_client_backend();
   authenticate(io, cs, sm, ForReplication{false});
+  if (sessions_before >= e.settings.max_connections - e.settings.superuser_reserved_connections) {
+    const auto* role = e.roles->find(sm.user());
+    if (!role || !role->superuser)
+      fatal_exit(io, PgError::fatal(sqlstate::kTooManyConnections,
+                                    "remaining connection slots are reserved for non-replication superuser connections"));
+  }
 
-  if (auto app = sm.param("application_name")) (void)e.config.set_session("application_name", *app);
+  if (auto err = apply_startup_settings(sm, e.config)) fatal_exit(io, *err);
   e.settings = e.config.settings();
+  apply_tcp_keepalives(io.fd(), e.settings);
   shmem::proc_slot_set_identity(*slot, cs.remote_host, e.settings.application_name, std::string(sm.user()));
   shmem::proc_slot_set_activity(*slot, "idle", "");
   const std::string title = std::string(sm.user()) + " " + std::string(sm.database()) + " " + host_port(cs);
   ipc::set_ps_title(title + " idle");
   send_session_start(io, sm, cancel_key, ForReplication{false});
-  session_loop(io, title);
+  session_loop(io, title, pipelined);
 }
 
 }  // namespace pmemu::backend

@@ -1,12 +1,20 @@
 #include "backend/client_io.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include "backend/session_exit.h"
 
 #include "ipc/lsn_notice.h"
 #include "ipc/process_env.h"
 #include "ipc/wait.h"
 
 namespace pmemu::backend {
+
+ClientIo::ClientIo(int fd) : fd_(fd) {
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0) (void)::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
 
 bool ClientIo::flush() {
   for (;;) {
@@ -16,12 +24,16 @@ bool ClientIo::flush() {
     ipc::WaitSpec w;
     w.socket_fd = fd_.get();
     w.want_write = true;
-    w.timeout_ms = 1000;
-    if (ipc::wait_event(w) & ipc::kWaitPostmasterDeath) return false;
+    if (ipc::wait_event(w) & ipc::kWaitPostmasterDeath) die_for_postmaster_death(*this);
+    handle_die_interrupts(*this);
   }
 }
 
-void ClientIo::flush_best_effort() { (void)flush(); }
+void ClientIo::flush_if_full() {
+  if (out_.pending() > kFlushThreshold && !flush()) backend_exit(nullptr, 0);
+}
+
+void ClientIo::flush_best_effort() { (void)out_.flush(fd_.get()); }
 
 ClientIo::ReadOutcome ClientIo::read_some(std::string* into, int timeout_ms) {
   ipc::WaitSpec w;

@@ -16,12 +16,24 @@ namespace pmemu::backend {
 
 class ClientIo {
  public:
-  explicit ClientIo(int fd) : fd_(fd) {}
+  // Takes ownership of `fd` and makes it non-blocking: every send waits in
+  // wait_event(), where signals and postmaster death wake it.
+  explicit ClientIo(int fd);
+
+  // Output passes this many bytes only inside one message: flush_if_full()
+  // sends it, so a client that does not read makes the backend wait, not grow.
+  static constexpr std::size_t kFlushThreshold = 8192;
 
   protocol::Buffer& out() { return out_.buffer(); }
-  // Sends everything buffered. False if the client went away.
+  // Sends everything buffered, waiting for the client to take it. While it
+  // waits, SIGTERM, SIGQUIT and postmaster death end the process
+  // (handle_die_interrupts). False if the client went away.
   bool flush();
-  // Sends buffered output, ignoring errors: used on the way out.
+  // flush() once more than kFlushThreshold bytes wait; if the client went
+  // away the process exits.
+  void flush_if_full();
+  // One attempt to send what is buffered, without waiting: used on the way
+  // out, where a client that does not read must not keep us.
   void flush_best_effort();
 
   enum class ReadOutcome { Data, Closed, Interrupted, TimedOut, PostmasterDied };

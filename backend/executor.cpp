@@ -4,6 +4,7 @@
 #include <cmath>
 #include <csignal>
 
+#include "backend/keepalive.h"
 #include "backend/session_exit.h"
 #include "backend/stat_views.h"
 #include "backend/sync_wait.h"
@@ -194,7 +195,10 @@ std::optional<PgError> Executor::select_rows(const sql::SelectRows& s) {
   }
   make_visible_durable(seen);
   protocol::row_description(io_.out(), {Col{"k", protocol::kTextType}, Col{"v", protocol::kTextType}});
-  for (auto& [k, v] : rows) protocol::data_row(io_.out(), {k, v});
+  for (auto& [k, v] : rows) {
+    protocol::data_row(io_.out(), {k, v});
+    io_.flush_if_full();  // a large result streams out instead of piling up
+  }
   protocol::command_complete(io_.out(), "SELECT " + std::to_string(rows.size()));
   return std::nullopt;
 }
@@ -267,8 +271,7 @@ std::optional<PgError> Executor::interruptible_wait(int ms) {
   if (slot) ipc::reset_latch(slot->latch);
   if (ev & ipc::kWaitPostmasterDeath)
     fatal_exit(io_, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
-  if (process_interrupts(io_, true))
-    return PgError::error(sqlstate::kQueryCanceled, "canceling statement due to user request");
+  if (auto why = process_interrupts(io_, true); why != Cancel::kNone) return cancel_error(why);
   return std::nullopt;
 }
 
@@ -354,6 +357,7 @@ std::optional<PgError> Executor::set(const sql::Set& s) {
   auto err = s.value ? e.config.set_session(s.name, *s.value) : e.config.reset_session(s.name);
   if (err) return PgError::error(err->sqlstate, err->message);
   e.settings = e.config.settings();
+  apply_tcp_keepalives(io_.fd(), e.settings);
   protocol::command_complete(io_.out(), "SET");
   return std::nullopt;
 }

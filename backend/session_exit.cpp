@@ -7,6 +7,8 @@
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
+#include "backend/keepalive.h"
+#include "backend/timeouts.h"
 #include "protocol/backend_messages.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
@@ -17,6 +19,23 @@ bool g_counted = false;
 
 using protocol::PgError;
 namespace sqlstate = protocol::sqlstate;
+
+// Messages quote what clients sent (role and database names): control
+// characters are written as \xNN so no client can start a log line.
+std::string escape_control_chars(std::string_view s) {
+  std::string out;
+  for (unsigned char ch : s) {
+    if (ch >= 0x20 && ch != 0x7f) {
+      out += static_cast<char>(ch);
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += "\\x";
+    out += kHex[ch >> 4];
+    out += kHex[ch & 15];
+  }
+  return out;
+}
 
 [[noreturn]] void quick_die(ClientIo& io) {
   auto reason = shmem::quit_reason(*ipc::env().areas.pmsignal);
@@ -58,28 +77,41 @@ void backend_exit(ClientIo* io, int code) {
 void fatal_exit(ClientIo& io, const PgError& error) {
   PgError f = error;
   f.severity = protocol::Severity::kFatal;
-  elog::log(elog::Level::Fatal, f.message);
+  elog::log(elog::Level::Fatal, escape_control_chars(f.message));
   protocol::error_response(io.out(), f);
   backend_exit(&io, 1);
 }
 
-bool process_interrupts(ClientIo& io, bool in_statement) {
+void die_for_postmaster_death(ClientIo& io) {
+  fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+}
+
+void handle_die_interrupts(ClientIo& io) {
   using ipc::Sig;
   if (ipc::pending(Sig::Quit)) quick_die(io);
   if (ipc::take(Sig::Term))
     fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
-  if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive())
-    fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+  if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive()) die_for_postmaster_death(io);
+}
+
+PgError cancel_error(Cancel why) {
+  if (why == Cancel::kStatementTimeout)
+    return PgError::error(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
+  return PgError::query_canceled();
+}
+
+Cancel process_interrupts(ClientIo& io, bool in_statement) {
+  using ipc::Sig;
+  handle_die_interrupts(io);
   if (ipc::take(Sig::Hup)) {
     auto& e = ipc::env();
     for (auto& m : e.config.reload()) (void)m;  // the postmaster logs reload results
     e.settings = e.config.settings();
+    apply_tcp_keepalives(io.fd(), e.settings);
   }
-  if (ipc::pending(Sig::Int)) {
-    (void)ipc::take(Sig::Int);
-    return in_statement;
-  }
-  return false;
+  if (ipc::take(Sig::Int) && in_statement) return Cancel::kUserRequest;
+  if (in_statement && statement_timeout_expired()) return Cancel::kStatementTimeout;
+  return Cancel::kNone;
 }
 
 }  // namespace pmemu::backend

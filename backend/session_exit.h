@@ -15,9 +15,20 @@ void note_counted_as_client_backend();
 // Sends a FATAL ErrorResponse, logs it and exits 1.
 [[noreturn]] void fatal_exit(ClientIo& io, const protocol::PgError& error);
 
-// Interrupt handling between and inside statements. Returns true if a
-// cancel request is pending and `in_statement` (the caller raises 57014);
-// handles die, quit, postmaster death and reload itself.
-bool process_interrupts(ClientIo& io, bool in_statement);
+// The interrupts that end the session wherever it waits (also inside a
+// send): SIGQUIT exits at once, SIGTERM with 57P01, postmaster death with
+// 57P01. Returns if none is pending.
+void handle_die_interrupts(ClientIo& io);
+[[noreturn]] void die_for_postmaster_death(ClientIo& io);
+
+// Why a running statement must stop (the caller raises 57014 with
+// cancel_message()), or kNone.
+enum class Cancel { kNone, kUserRequest, kStatementTimeout };
+[[nodiscard]] protocol::PgError cancel_error(Cancel why);
+
+// Interrupt handling between and inside statements. Inside one
+// (`in_statement`), says whether a cancel request or statement_timeout
+// stops it; handles die, quit, postmaster death and reload itself.
+Cancel process_interrupts(ClientIo& io, bool in_statement);
 
 }  // namespace pmemu::backend

@@ -73,7 +73,7 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
                                     pm_died ? "terminating connection due to unexpected postmaster exit"
                                             : "terminating connection due to administrator command"));
     }
-    if (process_interrupts(io, true)) {
+    if (process_interrupts(io, true) != Cancel::kNone) {
       done();
       return PgError::error(protocol::sqlstate::kWarning, "canceling wait for synchronous replication due to user request")
           .with_detail(kCommittedLocally)

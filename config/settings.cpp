@@ -59,6 +59,10 @@ Settings Config::settings() const {
   s.synchronous_commit = static_cast<SyncCommit>(get_enum_value("synchronous_commit"));
   s.application_name = get_string("application_name");
   s.statement_timeout = ms(*this, "statement_timeout");
+  s.idle_session_timeout = ms(*this, "idle_session_timeout");
+  s.tcp_keepalives_idle_s = to_int(get_int("tcp_keepalives_idle"));
+  s.tcp_keepalives_interval_s = to_int(get_int("tcp_keepalives_interval"));
+  s.tcp_keepalives_count = to_int(get_int("tcp_keepalives_count"));
   return s;
 }
 

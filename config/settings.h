@@ -54,6 +54,11 @@ struct Settings {
   SyncCommit synchronous_commit = SyncCommit::On;
   std::string application_name;
   std::chrono::milliseconds statement_timeout{};
+  std::chrono::milliseconds idle_session_timeout{};
+  // TCP keepalive of client connections; 0 keeps the system default.
+  int tcp_keepalives_idle_s = 0;
+  int tcp_keepalives_interval_s = 0;
+  int tcp_keepalives_count = 0;
 };
 
 }  // namespace pmemu::config

@@ -49,9 +49,14 @@ class SignalsBlocked {
 // Everything a fresh child does before its entry point, as PostgreSQL's
 // InitPostmasterChild: own self-pipe, default signal dispositions (but
 // SIGHUP, which every child takes as "reload", is caught at once), no
-// listening sockets, no write end of the death pipe. Then the signals the
-// postmaster blocked across fork() are let in.
+// listening sockets, no write end of the death pipe, and a session of its
+// own so that a signal meant for one child's process group (kill(0, ...) in
+// a child, a terminal's Ctrl-C) never reaches the postmaster or its other
+// children. Children still end with the postmaster: they watch it through
+// the death pipe, and every shutdown signals each child by pid. Then the
+// signals the postmaster blocked across fork() are let in.
 void become_child(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listeners, SignalsBlocked& blocked) {
+  (void)::setsid();
   for (auto& l : *listeners) l.fd.reset();
   ipc::reinit_after_fork();
   for (int s : {SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGALRM}) ipc::default_signal(s);

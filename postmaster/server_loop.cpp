@@ -137,9 +137,12 @@ class Server {
     // In PM_WAIT_DEAD_END and later nothing is accepted: clients wait in
     // the listen backlog, as with PostgreSQL.
     const bool accepting = admit_connection(ctx_) != ConnAdmission::NotAccepted;
-    if (accepting)
+    // Out of descriptors, the listen socket stays readable and accept keeps
+    // failing: listen again only after a pause rather than spin on it.
+    const bool paused = accept_paused_until_ && Clock::now() < *accept_paused_until_;
+    if (accepting && !paused)
       for (auto& l : setup_.listeners) fds.push_back(pollfd{l.fd.get(), POLLIN, 0});
-    int timeout_ms = 1000;
+    int timeout_ms = paused ? static_cast<int>(kAcceptPause.count()) : 1000;
     if (abort_deadline_) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*abort_deadline_ - Clock::now()).count();
       timeout_ms = static_cast<int>(std::max<long>(0, std::min<long>(left, timeout_ms)));
@@ -154,7 +157,15 @@ class Server {
   void accept_on(const ListenSocket& l) {
     for (int i = 0; i < 64; ++i) {  // drain the backlog a bit, then look at signals again
       Accepted a;
-      if (!accept_connection(l, &a)) return;
+      if (!accept_connection(l, &a)) {
+        if (errno == EMFILE || errno == ENFILE) {
+          if (!accept_paused_until_)
+            elog::log(elog::Level::Log, std::string("could not accept new connection: ") + std::strerror(errno));
+          accept_paused_until_ = Clock::now() + kAcceptPause;
+        }
+        return;
+      }
+      accept_paused_until_.reset();
       start_connection(std::move(a));
     }
   }
@@ -252,6 +263,9 @@ class Server {
   ChildTable children_;
   PmContext ctx_;
   std::optional<Clock::time_point> abort_deadline_;
+  // Set while accepting is paused after EMFILE/ENFILE.
+  std::optional<Clock::time_point> accept_paused_until_;
+  static constexpr std::chrono::milliseconds kAcceptPause{100};
   std::optional<int> exit_code_;
   std::uint64_t generation_ = 1;
 };

@@ -21,6 +21,7 @@ bool ReplConn::read_available() {
     auto r = protocol::read_some(fd_.get(), in_);
     if (r.status == protocol::IoStatus::kOk) {
       frames_.feed(in_);
+      if (frames_.buffered() >= kInputBound) return true;
       continue;
     }
     return r.status == protocol::IoStatus::kWouldBlock;

@@ -99,14 +99,19 @@ std::optional<protocol::FrontendCommand> next_command(WalSenderProc& p) {
   auto* slot = ipc::my_proc_slot();
   for (;;) {
     check_interrupts(p);
-    auto n = p.conn.next();
-    if (auto* err = std::get_if<PgError>(&n)) walsender_fatal(p, *err);
-    if (auto* cmd = std::get_if<protocol::FrontendCommand>(&n)) return *cmd;
+    // A client that does not read its answers gets no new command run.
+    const bool held_back = p.conn.output_full();
+    if (!held_back) {
+      auto n = p.conn.next();
+      if (auto* err = std::get_if<PgError>(&n)) walsender_fatal(p, *err);
+      if (auto* cmd = std::get_if<protocol::FrontendCommand>(&n)) return *cmd;
+    }
     if (!p.conn.try_flush()) return std::nullopt;
+    if (held_back && !p.conn.output_full()) continue;
     ipc::WaitSpec w;
     w.latch = &slot->latch;
     w.socket_fd = p.conn.fd();
-    w.want_read = true;
+    w.want_read = !p.conn.output_full();
     w.want_write = p.conn.pending() > 0;
     auto ev = ipc::wait_event(w);
     ipc::reset_latch(slot->latch);
@@ -134,6 +139,7 @@ void walsender_main(const WalSenderStart& start) {
   p.me = claim_slot(*p.ctl, ::getpid(), who);
   if (!p.me) walsender_fatal(p, PgError::too_many_wal_senders(e.settings.max_wal_senders));
   p.conn.out() += start.startup_messages;
+  p.conn.feed_pipelined(start.pipelined_input);
   // From here the postmaster spares us at PM_STOP_BACKENDS and signals us at
   // PM_SHUTDOWN_2; a shutdown already waiting must count again.
   shmem::mark_child_walsender(*e.areas.pmsignal, e.my_slot);

@@ -20,6 +20,8 @@ struct WalSenderStart {
   // AuthenticationOk .. ReadyForQuery, rendered by the connection child and
   // sent only once a WalSndCtl slot is ours (else a 53300 FATAL goes instead).
   std::string startup_messages;
+  // Bytes the client sent right after its start-up packet.
+  std::string pipelined_input;
 };
 
 // Called in the connection child after authentication, with its PMSignal
