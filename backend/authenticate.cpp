@@ -24,6 +24,8 @@ using protocol::PgError;
 namespace sqlstate = protocol::sqlstate;
 using Clock = std::chrono::steady_clock;
 
+std::string g_session_user;  // written once, by authenticate()
+
 // One connection's authentication: the socket, the deadline, and what the
 // server log is told when it fails.
 struct AuthContext {
@@ -208,6 +210,9 @@ void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::Start
   if (replication && !role->superuser && !role->replication)
     send_fatal(io, PgError::fatal(sqlstate::kInsufficientPrivilege,
                                   "must be superuser or replication role to start walsender"));
+  g_session_user = role->name;
 }
+
+const std::string& session_user() { return g_session_user; }
 
 }  // namespace pmemu::backend

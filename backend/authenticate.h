@@ -8,6 +8,8 @@
 // also gets the DETAIL saying why (which the client must not learn).
 #pragma once
 
+#include <string>
+
 #include "backend/backend_main.h"
 #include "backend/client_io.h"
 #include "common/strong_id.h"
@@ -22,5 +24,8 @@ using ForReplication = TaggedBool<struct ForReplicationTag>;
 // Returns once the client proved who it is and may log in; exits otherwise.
 void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::StartupMessage& sm,
                   ForReplication replication);
+
+// The role this process authenticated as (set by authenticate(); empty before).
+[[nodiscard]] const std::string& session_user();
 
 }  // namespace pmemu::backend

@@ -61,7 +61,7 @@ void RoleAttributes::apply_to(Role& role) const {
 }
 
 std::string reserved_role_name_error(std::string_view name) {
-  if (name.substr(0, 3) != "pg_") return {};
+  if (name.substr(0, 3) != "pg_" && name != "public" && name != "none") return {};
   return "role name \"" + std::string(name) + "\" is reserved";
 }
 
@@ -130,7 +130,7 @@ std::string RoleCatalog::remove(std::string_view name) {
   for (auto it = roles_.begin(); it != roles_.end(); ++it) {
     if (it->name == name) {
       if (it == roles_.begin())
-        return "cannot drop role \"" + it->name + "\" because it is required by the database system";
+        return "cannot drop role " + it->name + " because it is required by the database system";
       roles_.erase(it);
       return {};
     }

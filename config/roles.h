@@ -39,8 +39,8 @@ struct RoleAttributes {
   void apply_to(Role& role) const;
 };
 
-// PostgreSQL reserves names starting with "pg_": "role name "pg_x" is
-// reserved" (the SQL statements send it as 42939), else "".
+// PostgreSQL reserves "public", "none" and names starting with "pg_":
+// "role name "pg_x" is reserved" (the SQL statements send it as 42939), else "".
 [[nodiscard]] std::string reserved_role_name_error(std::string_view name);
 
 class RoleCatalog {
@@ -58,8 +58,8 @@ class RoleCatalog {
   [[nodiscard]] std::string add(Role role);
   [[nodiscard]] std::string replace(Role role);  // the role of that name
   // The first role is the bootstrap superuser made by `pmctl init`; as in
-  // PostgreSQL it cannot be dropped ("cannot drop role "x" because it is
-  // required by the database system").
+  // PostgreSQL it cannot be dropped ("cannot drop role x because it is
+  // required by the database system", PostgreSQL's words).
   [[nodiscard]] std::string remove(std::string_view name);
 
   [[nodiscard]] std::string serialize() const;  // always the newest format

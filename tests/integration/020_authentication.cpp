@@ -2,14 +2,15 @@
 // --auth scram-sha-256 (or md5, or password) and --pwfile lets psql,
 // pgbench, pg_receivewal, pg_basebackup and a streaming standby in with the
 // right password and refuses a wrong password and an unknown user with the
-// same 28P01. Roles made with `pmctl role` (and SQL) log in; NOLOGIN and
-// missing REPLICATION are refused.
+// same 28P01. Roles made with `pmctl role` and with CREATE/ALTER ROLE log
+// in; NOLOGIN and missing REPLICATION are refused.
 #include <doctest.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 #include "tests/integration/harness/cluster.h"
 #include "tests/integration/harness/copy.h"
@@ -229,6 +230,10 @@ TEST_CASE("020 authentication: a standby streams from a scram-sha-256 primary wi
     seen = s.connected() ? s.exec("SELECT v FROM kv WHERE k = 'auth'").describe() : s.connect_error();
     return s.connected() && s.exec("SELECT v FROM kv WHERE k = 'auth'").get() == "streamed";
   });
+  // Roles are not replicated; a standby refuses to change its own.
+  auto ro = login(standby, standby.user(), kPassword).exec("CREATE ROLE x");
+  CHECK(ro.sqlstate == "25006");
+  CHECK(contains(ro.message, "cannot execute CREATE ROLE in a read-only transaction"));
 }
 
 TEST_CASE("020 authentication: md5 (md5 and SCRAM verifiers) and password methods") {
@@ -262,4 +267,69 @@ TEST_CASE("020 authentication: md5 (md5 and SCRAM verifiers) and password method
   bb.insert(bb.end(), {"-D", (p.base_dir() / "copy").string(), "-X", "none", "-w"});
   r = run_with_password(bb, kPassword);
   CHECK_MESSAGE(r.exit_code == 0, r.describe());
+}
+
+TEST_CASE("020 authentication: CREATE/ALTER/DROP ROLE in SQL, then logins with those passwords") {
+  Cluster c;
+  init_with_password(c, "scram-sha-256");
+  PgConn su = login(c, c.user(), kPassword);
+  REQUIRE(su.connected());
+  auto created = su.exec("CREATE ROLE bob WITH LOGIN PASSWORD 'bob-pw'");
+  REQUIRE_MESSAGE(created.ok(), created.describe());
+  CHECK(created.tag == "CREATE ROLE");
+  CHECK(contains(roles_text(c), "bob\tf\tt\tf\tSCRAM-SHA-256$4096:"));
+  CHECK_FALSE(contains(roles_text(c), "bob-pw"));
+  auto dup = su.exec("CREATE USER bob");
+  CHECK(dup.sqlstate == "42710");
+  CHECK(contains(dup.message, "role \"bob\" already exists"));
+
+  // bob logs in, but is no superuser.
+  PgConn bob = login(c, "bob", "bob-pw");
+  REQUIRE_MESSAGE(bob.connected(), bob.connect_error());
+  auto denied = bob.exec("CREATE ROLE eve");
+  CHECK(denied.sqlstate == "42501");
+  CHECK(contains(denied.message, "permission denied to create role"));
+  CHECK(bob.exec("DROP ROLE eve").sqlstate == "42501");
+  CHECK(bob.exec("ALTER ROLE bob LOGIN").sqlstate == "42501");
+  CHECK(bob.exec("ALTER ROLE " + c.user() + " PASSWORD 'x'").sqlstate == "42501");
+  // ... but may change his own password.
+  REQUIRE_MESSAGE(bob.exec("ALTER ROLE bob PASSWORD 'bob-pw2'").ok(), bob.exec("SELECT 1").describe());
+  CHECK(login(c, "bob", "bob-pw").connect_sqlstate() == "28P01");
+  CHECK(login(c, "bob", "bob-pw2").connected());
+
+  // A verifier given as the password is stored as it is.
+  const std::string md5 = "md5" + std::string(32, 'a');
+  REQUIRE(su.exec("CREATE USER legacy PASSWORD '" + md5 + "'").ok());
+  CHECK(contains(roles_text(c), "legacy\tf\tt\tf\t" + md5));
+  // CREATE ROLE is NOLOGIN unless asked.
+  REQUIRE(su.exec("CREATE ROLE quiet PASSWORD 'q'").ok());
+  CHECK(login(c, "quiet", "q").connect_sqlstate() == "28000");
+  REQUIRE(su.exec("ALTER ROLE quiet WITH LOGIN").ok());
+  CHECK(login(c, "quiet", "q").connected());
+
+  auto missing = su.exec("ALTER ROLE nobody LOGIN");
+  CHECK(missing.sqlstate == "42704");
+  CHECK(contains(missing.message, "role \"nobody\" does not exist"));
+  CHECK(su.exec("DROP ROLE nobody").sqlstate == "42704");
+  CHECK(su.exec("DROP ROLE IF EXISTS nobody").ok());
+  CHECK(su.exec("DROP ROLE " + c.user()).sqlstate == "55006");
+  CHECK(su.exec("CREATE ROLE pg_mine").sqlstate == "42939");
+  REQUIRE(su.exec("DROP USER bob, quiet").ok());
+  CHECK(login(c, "bob", "bob-pw2").connect_sqlstate() == "28P01");
+  CHECK_FALSE(contains(roles_text(c), "bob"));
+
+  // Two sessions creating roles at once lose none of them (the file is
+  // rewritten under a lock).
+  auto create_many = [&](const std::string& prefix) {
+    PgConn s = login(c, c.user(), kPassword);
+    for (int i = 0; i < 20; ++i) CHECK(s.exec("CREATE ROLE " + prefix + std::to_string(i)).ok());
+  };
+  std::thread a(create_many, "ra"), b(create_many, "rb");
+  a.join();
+  b.join();
+  const std::string text = roles_text(c);
+  for (int i = 0; i < 20; ++i) {
+    CHECK(contains(text, "\nra" + std::to_string(i) + "\t"));
+    CHECK(contains(text, "\nrb" + std::to_string(i) + "\t"));
+  }
 }
