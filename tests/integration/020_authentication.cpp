@@ -5,7 +5,11 @@
 // same 28P01. Roles made with `pmctl role` and with CREATE/ALTER ROLE log
 // in; NOLOGIN and missing REPLICATION are refused.
 #include <doctest.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -90,6 +94,47 @@ CmdResult run_with_password(std::vector<std::string> argv, std::string_view pass
 
 std::vector<std::string> client(Cluster& c, const std::string& program, const std::string& user) {
   return {program, "-h", "127.0.0.1", "-p", std::to_string(c.port()), "-U", user};
+}
+
+// A start-up packet over the Unix socket, then silence: what the server
+// sent and how long until it closed the connection (nullopt: still open
+// after `limit`).
+struct SilentClient {
+  std::string received;
+  std::optional<std::chrono::milliseconds> closed_after;
+};
+SilentClient start_and_fall_silent(Cluster& c, std::chrono::milliseconds limit) {
+  const std::string path = (c.base_dir() / (".s.PGSQL." + std::to_string(c.port()))).string();
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  REQUIRE(path.size() < sizeof addr.sun_path);
+  path.copy(addr.sun_path, path.size());
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  std::string body = std::string("\0\3\0\0", 4) + "user" + '\0' + c.user() + '\0' + "database" + '\0' +
+                     "postgres" + '\0' + '\0';
+  const auto len = static_cast<std::uint32_t>(body.size() + 4);
+  const std::string packet = std::string{static_cast<char>(len >> 24), static_cast<char>(len >> 16),
+                                         static_cast<char>(len >> 8), static_cast<char>(len)} + body;
+  REQUIRE(::send(fd, packet.data(), packet.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(packet.size()));
+  SilentClient out;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (;;) {
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    if (waited >= limit) break;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>((limit - waited).count())) <= 0) continue;
+    char buf[512];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      out.closed_after = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+      break;
+    }
+    out.received.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
 }
 
 }  // namespace
@@ -332,4 +377,20 @@ TEST_CASE("020 authentication: CREATE/ALTER/DROP ROLE in SQL, then logins with t
     CHECK(contains(text, "\nra" + std::to_string(i) + "\t"));
     CHECK(contains(text, "\nrb" + std::to_string(i) + "\t"));
   }
+}
+
+TEST_CASE("020 authentication: a client silent after the password request is dropped after authentication_timeout") {
+  Cluster c;
+  init_with_password(c, "scram-sha-256", {"authentication_timeout=1s"});
+  const SilentClient silent = start_and_fall_silent(c, 15s);
+  // AuthenticationSASL ('R', code 10) offering SCRAM-SHA-256, then nothing.
+  REQUIRE(silent.received.size() >= 9);
+  CHECK(silent.received[0] == 'R');
+  CHECK(silent.received.substr(5, 4) == std::string("\0\0\0\12", 4));
+  CHECK(contains(silent.received, "SCRAM-SHA-256"));
+  REQUIRE_MESSAGE(silent.closed_after.has_value(), "the server kept the connection open for 15 s");
+  CHECK(*silent.closed_after >= 900ms);
+  CHECK(*silent.closed_after < 5s);
+  CHECK(login(c, c.user(), kPassword).exec("SELECT 1").get() == "1");
+  CHECK(c.count_in_log("terminating any other active server processes") == 0);
 }
