@@ -140,14 +140,14 @@ std::string make_subdirs(const std::string& dir) {
   return {};
 }
 
-// "md5" or "scram-sha-256" (the default), or nullopt for another value.
-std::optional<std::string_view> password_encryption(const InitPlan& plan) {
+// "md5" or "scram-sha-256" (the default), or the error for another value.
+std::variant<std::string_view, std::string> password_encryption(const InitPlan& plan) {
   std::string_view kind = "scram-sha-256";
   for (const auto& o : plan.overrides) {
     if (!ascii_iequals(o.name, "password_encryption")) continue;
     if (ascii_iequals(o.value, "md5")) kind = "md5";
     else if (ascii_iequals(o.value, "scram-sha-256")) kind = "scram-sha-256";
-    else return std::nullopt;
+    else return "invalid value for parameter \"password_encryption\": \"" + o.value + "\"";
   }
   return kind;
 }
@@ -163,8 +163,8 @@ std::string write_config_files(const InitPlan& plan) {
   config::Role superuser{plan.superuser, true, true, true, {}};
   if (!plan.password.empty()) {
     auto kind = password_encryption(plan);
-    if (!kind) return "invalid value for parameter \"password_encryption\"";
-    auto verifier = auth::encrypt_password(*kind, plan.superuser, plan.password);
+    if (auto* err = std::get_if<std::string>(&kind)) return *err;
+    auto verifier = auth::encrypt_password(std::get<std::string_view>(kind), plan.superuser, plan.password);
     if (!verifier) return "could not generate a random salt for the password";
     superuser.verifier = std::move(*verifier);
   }
