@@ -3,7 +3,10 @@
 // pg_hba.conf line decides the method (trust, reject, password, md5,
 // scram-sha-256); the role comes from the role catalogue as it is on disk
 // now, so a role created or changed a moment ago counts. Runs in the
-// backend process after the start-up packet, within authentication_timeout.
+// backend process after the start-up packet; the password exchange must end
+// within authentication_timeout, counted from its start (PostgreSQL counts
+// from the connection's start; read_startup has its own deadline, so a slow
+// client may take up to twice the setting in all).
 // Failures never return: the client gets PostgreSQL's FATAL, the server log
 // also gets the DETAIL saying why (which the client must not learn).
 #pragma once
