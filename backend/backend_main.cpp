@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "backend/authenticate.h"
 #include "backend/keepalive.h"
 #include "backend/client_io.h"
 #include "backend/executor.h"
@@ -35,8 +36,6 @@ namespace {
 using protocol::PgError;
 namespace sqlstate = protocol::sqlstate;
 using Clock = std::chrono::steady_clock;
-// A replication=true connection: matched against hba lines for `replication`.
-using ForReplication = TaggedBool<struct ForReplicationTag>;
 
 std::string host_port(const ConnectionStart& cs) {
   if (cs.is_unix) return "[local]";
@@ -118,32 +117,6 @@ protocol::StartupDecodeValue read_startup(ClientIo& io, std::string* rest) {
   }
   elog::log(elog::Level::Log, "PID " + std::to_string(wanted) + " in cancel request did not match any process");
   _exit(0);
-}
-
-void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::StartupMessage& sm,
-                  ForReplication replication) {
-  auto& e = ipc::env();
-  config::HbaRequest req;
-  req.local = cs.is_unix;
-  socklen_t len = sizeof req.remote;
-  if (!cs.is_unix) ::getpeername(io.fd(), reinterpret_cast<sockaddr*>(&req.remote), &len);
-  req.user = std::string(sm.user());
-  req.database = std::string(sm.database());
-  req.replication = static_cast<bool>(replication);
-  const auto* line = e.hba->match(req);
-  if (!line) fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_no_entry_message(req)));
-  switch (line->method) {
-    case config::AuthMethod::Trust: break;
-    case config::AuthMethod::Reject:
-      fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_reject_message(req)));
-    default:
-      fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
-                                    "authentication method \"" + std::string(config::auth_method_name(line->method)) +
-                                        "\" is not supported by this server yet"));
-  }
-  if (!e.roles->find(sm.user()))
-    fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
-                                  "role \"" + std::string(sm.user()) + "\" does not exist"));
 }
 
 // A physical walsender reports SQL_ASCII encodings, as PostgreSQL 15 does.

@@ -5,6 +5,7 @@
 #include <csignal>
 
 #include "backend/keepalive.h"
+#include "backend/role_commands.h"
 #include "backend/session_exit.h"
 #include "backend/stat_views.h"
 #include "backend/sync_wait.h"
@@ -378,6 +379,16 @@ std::optional<PgError> Executor::run(const sql::ParsedStatement& ps) {
         else if constexpr (std::is_same_v<T, sql::SelectFunction>) return function(st);
         else if constexpr (std::is_same_v<T, sql::SelectView>) return view(st);
         else if constexpr (std::is_same_v<T, sql::Set>) return set(st);
+        else if constexpr (std::is_same_v<T, sql::CreateRole>) {
+          if (auto err = refuse_write_in_recovery("CREATE ROLE")) return err;
+          return create_role(io_.out(), st);
+        } else if constexpr (std::is_same_v<T, sql::AlterRole>) {
+          if (auto err = refuse_write_in_recovery("ALTER ROLE")) return err;
+          return alter_role(io_.out(), st);
+        } else if constexpr (std::is_same_v<T, sql::DropRole>) {
+          if (auto err = refuse_write_in_recovery("DROP ROLE")) return err;
+          return drop_role(io_.out(), st);
+        }
         else if constexpr (std::is_same_v<T, sql::Rejected>) return st.error;
         else
           return PgError::error(sqlstate::kFeatureNotSupported,

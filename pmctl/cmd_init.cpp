@@ -15,6 +15,8 @@
 #include <optional>
 #include <variant>
 
+#include "auth/verifier.h"
+#include "common/ascii.h"
 #include "config/config.h"
 #include "config/durable_file.h"
 #include "config/hba.h"
@@ -22,6 +24,7 @@
 #include "kv/kv_image.h"
 #include "pmctl/commands.h"
 #include "pmctl/file_util.h"
+#include "pmctl/password_file.h"
 #include "pmctl/report.h"
 #include "pmctl/system_identifier.h"
 #include "wal/bootstrap.h"
@@ -51,20 +54,6 @@ std::optional<std::string> os_user_name() {
   const passwd* pw = ::getpwuid(::geteuid());
   if (pw == nullptr || pw->pw_name == nullptr) return std::nullopt;
   return std::string(pw->pw_name);
-}
-
-// initdb reads the first line of the file and drops its line end.
-std::variant<std::string, std::string> read_password(const std::string& pwfile) {
-  FileError err;
-  auto text = read_whole_file(pwfile, &err);
-  if (!text) return std::variant<std::string, std::string>(std::in_place_index<1>, err.message);
-  std::string pw = text->substr(0, text->find('\n'));
-  if (!pw.empty() && pw.back() == '\r') pw.pop_back();
-  if (pw.empty()) {
-    return std::variant<std::string, std::string>(std::in_place_index<1>,
-                                                  "password file \"" + pwfile + "\" is empty");
-  }
-  return std::variant<std::string, std::string>(std::in_place_index<0>, pw);
 }
 
 // The plan, or the message for the user.
@@ -102,7 +91,7 @@ std::variant<InitPlan, std::string> make_plan(const InitOptions& opts) {
     return std::string("must specify a password for the superuser to enable password authentication");
   }
   if (!opts.pwfile.empty()) {
-    auto pw = read_password(opts.pwfile);
+    auto pw = read_password_file(opts.pwfile);
     if (pw.index() == 1) return std::get<1>(pw);
     plan.password = std::get<0>(pw);
   }
@@ -151,16 +140,36 @@ std::string make_subdirs(const std::string& dir) {
   return {};
 }
 
+// "md5" or "scram-sha-256" (the default), or the error for another value.
+std::variant<std::string_view, std::string> password_encryption(const InitPlan& plan) {
+  std::string_view kind = "scram-sha-256";
+  for (const auto& o : plan.overrides) {
+    if (!ascii_iequals(o.name, "password_encryption")) continue;
+    if (ascii_iequals(o.value, "md5")) kind = "md5";
+    else if (ascii_iequals(o.value, "scram-sha-256")) kind = "scram-sha-256";
+    else return "invalid value for parameter \"password_encryption\": \"" + o.value + "\"";
+  }
+  return kind;
+}
+
 std::string write_config_files(const InitPlan& plan) {
   const fs::path dir = plan.data_dir;
   if (auto e = config::write_default_conf(dir / "postgresql.conf", plan.overrides); !e.empty()) return e;
   if (auto e = config::write_file_durably(dir / "postgresql.auto.conf", kAutoConfHeader); !e.empty()) return e;
   if (auto e = config::write_default_hba(dir / "pg_hba.conf", plan.auth); !e.empty()) return e;
 
+  // The bootstrap superuser, with a verifier of the kind password_encryption
+  // names (scram-sha-256 unless `-c password_encryption=md5`), never the text.
+  config::Role superuser{plan.superuser, true, true, true, {}};
+  if (!plan.password.empty()) {
+    auto kind = password_encryption(plan);
+    if (auto* err = std::get_if<std::string>(&kind)) return *err;
+    auto verifier = auth::encrypt_password(std::get<std::string_view>(kind), plan.superuser, plan.password);
+    if (!verifier) return "could not generate a random salt for the password";
+    superuser.verifier = std::move(*verifier);
+  }
   config::RoleCatalog roles;
-  // TODO(auth issue): store a SCRAM-SHA-256 verifier instead of the password
-  // itself once the auth code offers one; until then the file holds it as-is.
-  if (auto e = roles.add(plan.superuser, true, plan.password); !e.empty()) return e;
+  if (auto e = roles.add(std::move(superuser)); !e.empty()) return e;
   return roles.save(dir / config::kRolesFile);
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/strong_id.h"
+#include "config/roles.h"
 #include "pmctl/wal_segsize.h"
 
 namespace pmemu::pmctl {
@@ -71,7 +72,16 @@ struct BasebackupOptions {
   bool write_recovery_conf = false;
 };
 
+struct RoleOptions {
+  std::string data_dir;
+  std::string action;  // "create", "alter" or "drop"
+  std::string name;
+  config::RoleAttributes attributes;  // from --[no]login, --[no]replication, --[no]superuser
+  std::string password_file;          // empty: password unchanged
+};
+
 [[nodiscard]] int run_init(const InitOptions& opts);
+[[nodiscard]] int run_role(const RoleOptions& opts);
 [[nodiscard]] int run_start(const StartOptions& opts);
 [[nodiscard]] int run_stop(const StopOptions& opts);
 [[nodiscard]] int run_restart(const RestartOptions& opts);

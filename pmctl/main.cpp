@@ -45,6 +45,12 @@ void add_mode(CLI::App* sub, ShutdownMode* mode) {
       ->check(CLI::IsMember({"smart", "fast", "immediate"}));
 }
 
+// --NAME / --noNAME, the last one given wins; neither leaves it unset.
+void add_attribute_flags(CLI::App* sub, const std::string& name, const std::string& what, std::optional<bool>* value) {
+  sub->add_flag_callback("--" + name, [value] { *value = true; }, what);
+  sub->add_flag_callback("--no" + name, [value] { *value = false; }, "the opposite of --" + name);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -141,6 +147,19 @@ int main(int argc, char** argv) {
   basebackup_cmd->add_flag("-R,--write-recovery-conf", basebackup.write_recovery_conf,
                            "write standby.signal and primary_conninfo");
   basebackup_cmd->callback([&] { action = [&] { return run_basebackup(basebackup); }; });
+
+  RoleOptions role;
+  auto* role_cmd = app.add_subcommand("role", "create, alter or drop a role (CREATE/ALTER/DROP ROLE)");
+  add_data_dir(role_cmd, &role.data_dir);
+  role_cmd->add_option("action", role.action, "create, alter or drop")
+      ->required()
+      ->check(CLI::IsMember({"create", "alter", "drop"}));
+  role_cmd->add_option("name", role.name, "the role's name")->required();
+  add_attribute_flags(role_cmd, "login", "may log in (create's default)", &role.attributes.login);
+  add_attribute_flags(role_cmd, "replication", "may start a walsender", &role.attributes.replication);
+  add_attribute_flags(role_cmd, "superuser", "is a superuser", &role.attributes.superuser);
+  role_cmd->add_option("--password-file", role.password_file, "set the password to the first line of FILE");
+  role_cmd->callback([&] { action = [&] { return run_role(role); }; });
 
   try {
     app.parse(argc, argv);

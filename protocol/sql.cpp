@@ -6,6 +6,7 @@
 #include <span>
 
 #include "protocol/sql_lexer.h"
+#include "protocol/sql_role.h"
 
 namespace pmemu::protocol::sql {
 
@@ -242,6 +243,12 @@ std::optional<Statement> StatementParser::parse() {
     return syntax();
   }
   const std::string& w = first.value;
+  if (is_role_statement(toks_)) {
+    RoleParse r = parse_role_statement(toks_, text_);
+    syntax_ = std::move(r.syntax);
+    rejected_ = std::move(r.rejected);
+    return std::move(r.statement);
+  }
   if (w == "select") return select();
   if (w == "insert") return insert();
   if (w == "update") return update();

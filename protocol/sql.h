@@ -79,12 +79,31 @@ struct Set {         // SET [SESSION|LOCAL] name {=|TO} value[, ...] | SET TIME 
   std::optional<std::string> value;  // nullopt: DEFAULT; a list is joined with ", "
   bool local = false;
 };
+// Options of CREATE/ALTER ROLE; unset ones were not given.
+struct RoleSpec {
+  std::optional<bool> superuser;    // SUPERUSER | NOSUPERUSER
+  std::optional<bool> login;        // LOGIN | NOLOGIN
+  std::optional<bool> replication;  // REPLICATION | NOREPLICATION
+  std::optional<std::optional<std::string>> password;  // [ENCRYPTED] PASSWORD 'pw' | PASSWORD NULL
+};
+struct CreateRole {  // CREATE ROLE|USER name [WITH] option... (USER: LOGIN unless NOLOGIN)
+  std::string name;
+  RoleSpec options;
+};
+struct AlterRole {   // ALTER ROLE|USER name [WITH] option...
+  std::string name;
+  RoleSpec options;
+};
+struct DropRole {    // DROP ROLE|USER [IF EXISTS] name [, ...]
+  std::vector<std::string> names;
+  bool if_exists = false;
+};
 // Parsed, but refused when its turn comes (0A000, 42P01, 42703, ...).
 struct Rejected { PgError error; };
 
 using Statement = std::variant<Insert, Update, Delete, SelectValue, SelectRows, SelectCount,
                                SelectConst, Checkpoint, Show, SelectFunction, SelectView, Begin,
-                               Commit, Rollback, Set, Rejected>;
+                               Commit, Rollback, Set, CreateRole, AlterRole, DropRole, Rejected>;
 
 struct ParsedStatement {
   Statement statement;

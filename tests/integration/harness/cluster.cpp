@@ -208,7 +208,7 @@ CmdResult Cluster::pmctl(std::vector<std::string> args, std::chrono::millisecond
   return run_command(args, timeout);
 }
 
-void Cluster::init(const std::vector<std::string>& settings) {
+void Cluster::init(const std::vector<std::string>& settings, const std::vector<std::string>& init_args) {
   std::vector<std::string> args{"init",
                                 "-D",
                                 data_dir().string(),
@@ -224,6 +224,7 @@ void Cluster::init(const std::vector<std::string>& settings) {
     args.push_back("-c");
     args.push_back(s);
   }
+  args.insert(args.end(), init_args.begin(), init_args.end());
   const CmdResult r = pmctl(args);
   REQUIRE_MESSAGE(r.exit_code == 0, "pmctl init failed: " << r.describe());
 }

@@ -44,8 +44,9 @@ class Cluster {
   [[nodiscard]] const std::string& user() const { return user_; }
 
   // pmctl init with port, listen_addresses, socket dir, fsync=off, then
-  // `settings` ("name=value"). REQUIREs success.
-  void init(const std::vector<std::string>& settings = {});
+  // `settings` ("name=value") and `init_args` (e.g. --auth, --pwfile).
+  // REQUIREs success.
+  void init(const std::vector<std::string>& settings = {}, const std::vector<std::string>& init_args = {});
   // pmctl start -D -l -w -t 30 (plus `extra`); REQUIREs success.
   void start(const std::vector<std::string>& extra = {});
   // The same without the assertion, for starts that are meant to fail.
