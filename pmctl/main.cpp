@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "pmctl/commands.h"
+#include "pmctl/test_cli.h"
 
 namespace {
 
@@ -136,6 +137,8 @@ int main(int argc, char** argv) {
   basebackup_cmd->add_flag("-R,--write-recovery-conf", basebackup.write_recovery_conf,
                            "write standby.signal and primary_conninfo");
   basebackup_cmd->callback([&] { action = [&] { return run_basebackup(basebackup); }; });
+
+  add_test_commands(&app, &action);
 
   try {
     app.parse(argc, argv);
