@@ -114,19 +114,19 @@ void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::Start
   req.database = std::string(sm.database());
   req.replication = static_cast<bool>(replication);
   const auto* line = e.hba->match(req);
-  if (!line) fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_no_entry_message(req)));
+  if (!line) refuse(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_no_entry_message(req)));
   switch (line->method) {
     case config::AuthMethod::Trust: break;
     case config::AuthMethod::Reject:
-      fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_reject_message(req)));
+      refuse(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification, config::hba_reject_message(req)));
     default:
-      fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
-                                    "authentication method \"" + std::string(config::auth_method_name(line->method)) +
-                                        "\" is not supported by this server yet"));
+      refuse(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
+                                "authentication method \"" + std::string(config::auth_method_name(line->method)) +
+                                    "\" is not supported by this server yet"));
   }
   if (!e.roles->find(sm.user()))
-    fatal_exit(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
-                                  "role \"" + std::string(sm.user()) + "\" does not exist"));
+    refuse(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
+                              "role \"" + std::string(sm.user()) + "\" does not exist"));
 }
 
 // A physical walsender reports SQL_ASCII encodings, as PostgreSQL 15 does.
@@ -243,7 +243,7 @@ void backend_main(const ConnectionStart& cs) {
     backend_exit(&io, 1);
   }
   auto& sm = std::get<protocol::StartupMessage>(first);
-  if (cs.admission != Admission::Ok) fatal_exit(io, refusal(cs.admission));
+  if (cs.admission != Admission::Ok) refuse(io, refusal(cs.admission));
 
   auto& e = ipc::env();
   auto mode_or = protocol::replication_mode(sm);
@@ -279,7 +279,7 @@ void backend_main(const ConnectionStart& cs) {
 
   if (e.areas.procs->client_backends.fetch_add(1) >= e.settings.max_connections) {
     e.areas.procs->client_backends.fetch_sub(1);
-    fatal_exit(io, refusal(Admission::TooMany));
+    refuse(io, refusal(Admission::TooMany));
   }
   note_counted_as_client_backend();
   authenticate(io, cs, sm, ForReplication{false});

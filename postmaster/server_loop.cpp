@@ -50,6 +50,7 @@ class Server {
     dispatch(EvStart{});
     while (!exit_code_) {
       wait_for_work();
+      children_.note_walsenders(pm());
       handle_signals();
       if (abort_deadline_ && Clock::now() >= *abort_deadline_) {
         abort_deadline_.reset();
