@@ -48,7 +48,7 @@ struct AuthContext {
   backend_exit(&ctx.io, 1);
 }
 
-[[noreturn]] void send_fatal(ClientIo& io, PgError err) { fatal_exit(io, err); }
+[[noreturn]] void send_fatal(ClientIo& io, PgError err) { refuse(io, err); }
 
 // The next message, which must be a 'p' (`what` names it for the error).
 // A client that hangs up here ends the process quietly, as PostgreSQL's does

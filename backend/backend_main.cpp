@@ -259,7 +259,7 @@ void backend_main(const ConnectionStart& cs) {
     if (auto bad = protocol::check_utf8(value)) fatal_exit(io, *bad);
     value = protocol::clip_utf8(value);  // as PostgreSQL cuts names to NAMEDATALEN-1
   }
-  if (cs.admission != Admission::Ok) fatal_exit(io, refusal(cs.admission));
+  if (cs.admission != Admission::Ok) refuse(io, refusal(cs.admission));
 
   auto& e = ipc::env();
   auto mode_or = protocol::replication_mode(sm);
@@ -298,7 +298,7 @@ void backend_main(const ConnectionStart& cs) {
   const int sessions_before = e.areas.procs->client_backends.fetch_add(1);
   if (sessions_before >= e.settings.max_connections) {
     e.areas.procs->client_backends.fetch_sub(1);
-    fatal_exit(io, refusal(Admission::TooMany));
+    refuse(io, refusal(Admission::TooMany));
   }
   note_counted_as_client_backend();
   authenticate(io, cs, sm, ForReplication{false});

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "common/elog.h"
+#include "events/events.h"
 #include "ipc/pm_death.h"
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
@@ -80,6 +81,11 @@ void fatal_exit(ClientIo& io, const PgError& error) {
   elog::log(elog::Level::Fatal, escape_control_chars(f.message));
   protocol::error_response(io.out(), f);
   backend_exit(&io, 1);
+}
+
+void refuse(ClientIo& io, const PgError& error) {
+  events::emit("refused", {{"sqlstate", error.sqlstate}, {"reason", error.message}});
+  fatal_exit(io, error);
 }
 
 void die_for_postmaster_death(ClientIo& io) {

@@ -14,6 +14,9 @@ void note_counted_as_client_backend();
 [[noreturn]] void backend_exit(ClientIo* io, int code);
 // Sends a FATAL ErrorResponse, logs it and exits 1.
 [[noreturn]] void fatal_exit(ClientIo& io, const protocol::PgError& error);
+// The same for a connection refused at start-up (admission, authentication),
+// which also writes a `refused` event (SPEC 10.1).
+[[noreturn]] void refuse(ClientIo& io, const protocol::PgError& error);
 
 // The interrupts that end the session wherever it waits (also inside a
 // send): SIGQUIT exits at once, SIGTERM with 57P01, postmaster death with

@@ -8,6 +8,7 @@
 #include "checkpointer/checkpoint.h"
 #include "checkpointer/checkpointer_shmem.h"
 #include "common/elog.h"
+#include "events/events.h"
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
@@ -31,9 +32,16 @@ void log_start(const char* flags) {
   elog::log(elog::Level::Log, std::string("checkpoint starting: ") + flags);
 }
 
+// The event stream's kind: shutdown, or the first word of the flags (time, immediate).
+std::string_view event_kind(CheckpointKind kind, std::string_view flags) {
+  if (kind == CheckpointKind::Shutdown) return "shutdown";
+  return flags.substr(0, flags.find(' '));
+}
+
 bool run_checkpoint(wal::Xlog& xlog, CheckpointKind kind, const char* flags) {
   auto& shm = *ipc::env().areas.checkpointer;
   if (ipc::env().settings.log_checkpoints) log_start(flags);
+  events::emit("checkpoint_start", {{"kind", event_kind(kind, flags)}, {"lsn", events::Lsn{xlog.insert_position().get()}}});
   shm.started.fetch_add(1);
   auto o = perform_checkpoint(xlog, kind);
   if (!o.ok) {
@@ -43,6 +51,7 @@ bool run_checkpoint(wal::Xlog& xlog, CheckpointKind kind, const char* flags) {
     return false;
   }
   shm.done.fetch_add(1);
+  events::emit("checkpoint_done", {{"kind", event_kind(kind, flags)}, {"lsn", events::Lsn{o.lsn.get()}}, {"redo", events::Lsn{o.redo.get()}}});
   if (ipc::env().settings.log_checkpoints || kind == CheckpointKind::Shutdown)
     elog::log(elog::Level::Log, describe_checkpoint(o));
   return true;
@@ -60,6 +69,7 @@ void run_restartpoint(wal::Xlog& xlog, const char* flags) {
                                                     : "skipping restartpoint, already performed at " + o.lsn.str());
   } else if (o.ok) {
     // Logged once made: whether there is one to make is known only then.
+    events::emit("checkpoint_done", {{"kind", "restartpoint"}, {"lsn", events::Lsn{o.lsn.get()}}, {"redo", events::Lsn{o.redo.get()}}});
     const bool loud = ipc::env().settings.log_checkpoints;
     if (loud) {
       elog::log(elog::Level::Log, std::string("restartpoint starting: ") + flags);

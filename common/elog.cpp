@@ -75,6 +75,8 @@ void set_process_type(std::string_view type) {
   std::snprintf(g_type, sizeof g_type, "%.*s", static_cast<int>(type.size()), type.data());
 }
 
+std::string_view process_type() { return g_type; }
+
 void set_min_level(Level level) { g_min = level; }
 
 bool enabled(Level level) { return server_rank(level) >= server_rank(g_min); }

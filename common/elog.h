@@ -19,6 +19,7 @@ bool parse_level(std::string_view text, Level* out);
 
 // Process-wide settings; set once in each process main.
 void set_process_type(std::string_view type);  // "postmaster", "client backend", ...
+[[nodiscard]] std::string_view process_type();
 void set_min_level(Level level);
 [[nodiscard]] bool enabled(Level level);
 

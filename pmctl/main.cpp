@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "pmctl/commands.h"
+#include "pmctl/test_cli.h"
 
 namespace {
 
@@ -160,6 +161,8 @@ int main(int argc, char** argv) {
   add_attribute_flags(role_cmd, "superuser", "is a superuser", &role.attributes.superuser);
   role_cmd->add_option("--password-file", role.password_file, "set the password to the first line of FILE");
   role_cmd->callback([&] { action = [&] { return run_role(role); }; });
+
+  add_test_commands(&app, &action);
 
   try {
     app.parse(argc, argv);

@@ -32,6 +32,11 @@ ChildKind ChildTable::effective_kind(const Child& c, const shmem::PmSignalData& 
   return c.kind;
 }
 
+void ChildTable::note_walsenders(const shmem::PmSignalData& pm) {
+  for (auto& c : children_)
+    if (c.kind == ChildKind::Backend && shmem::is_walsender(pm, c.slot)) c.kind = ChildKind::WalSender;
+}
+
 ChildCounts ChildTable::counts(const shmem::PmSignalData& pm) const {
   ChildCounts n;
   for (auto& c : children_) {

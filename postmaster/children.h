@@ -42,6 +42,10 @@ class ChildTable {
 
   // Backend children whose PMChildFlags say WALSENDER count as walsenders.
   [[nodiscard]] ChildKind effective_kind(const Child& c, const shmem::PmSignalData& pm) const;
+  // A walsender's flag goes back to ASSIGNED when it exits cleanly, after
+  // which the reaper could not tell it from a client backend (its exit event
+  // would say so): remember every walsender seen so far as one.
+  void note_walsenders(const shmem::PmSignalData& pm);
   [[nodiscard]] ChildCounts counts(const shmem::PmSignalData& pm) const;
   void for_each_target(unsigned targets, const shmem::PmSignalData& pm,
                        const std::function<void(const Child&)>& fn) const;

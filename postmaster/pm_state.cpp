@@ -13,12 +13,13 @@ struct Builder {
   std::vector<PmAction> a;
 
   void log(std::string text) { a.emplace_back(ActLog{std::move(text)}); }
-  void signal(unsigned targets, int signo) { a.emplace_back(ActSignal{targets, signo}); }
+  void signal(unsigned targets, int signo, const char* why) { a.emplace_back(ActSignal{targets, signo, why}); }
   void launch(ChildKind k) { a.emplace_back(ActLaunch{k}); }
   void pid_status(const char* s) { a.emplace_back(ActSetPidStatus{s}); }
   void set_state(PmState s) {
     if (s == c.state) return;
     log("postmaster state: " + std::string(state_name(c.state)) + " -> " + std::string(state_name(s)));
+    a.emplace_back(ActStateChange{c.state, s});
     c.state = s;
   }
 };
@@ -30,6 +31,16 @@ std::string exit_line(ChildKind kind, int pid, const ExitStatus& st) {
     return s + " was terminated by signal " + std::to_string(st.signo) + ": " + (name ? name : "unknown");
   }
   return s + " exited with exit code " + std::to_string(st.code);
+}
+
+const char* shutdown_why(ShutdownMode m) {
+  switch (m) {
+    case ShutdownMode::Smart: return "smart shutdown";
+    case ShutdownMode::Fast: return "fast shutdown";
+    case ShutdownMode::Immediate: return "immediate shutdown";
+    case ShutdownMode::None: break;
+  }
+  return "shutdown";
 }
 
 bool in(PmState s, std::initializer_list<PmState> set) {
@@ -45,7 +56,7 @@ void handle_child_crash(Builder& b, const EvChildExit& ev, const ChildCounts& ch
     b.log(exit_line(ev.kind, ev.pid, ev.status));
     b.log("terminating any other active server processes");
     b.a.emplace_back(ActSetQuitReason{QuitFor::Crash});
-    if (ch.total() > 0) b.signal(kTargetAll, SIGQUIT);
+    if (ch.total() > 0) b.signal(kTargetAll, SIGQUIT, "crash of another process");
     if (ch.startup) b.c.startup_status = StartupStatus::Signaled;
     b.a.emplace_back(ActStartAbortTimer{});
     b.c.abort_timer_running = true;
@@ -88,7 +99,7 @@ void advance(Builder& b, const ChildCounts& ch) {
         if (ch.backends) t |= kTargetBackends;
         if (ch.startup) t |= kTargetStartup;
         if (ch.walreceiver) t |= kTargetWalReceiver;
-        if (t) b.signal(t, SIGTERM);
+        if (t) b.signal(t, SIGTERM, shutdown_why(b.c.shutdown));
         b.set_state(PmState::WaitBackends);
         break;
       }
@@ -99,7 +110,7 @@ void advance(Builder& b, const ChildCounts& ch) {
             b.set_state(PmState::WaitDeadEnd);
           } else {
             if (!ch.checkpointer) b.launch(ChildKind::Checkpointer);
-            b.signal(kTargetCheckpointer, SIGUSR2);
+            b.signal(kTargetCheckpointer, SIGUSR2, "shutdown checkpoint");
             b.set_state(PmState::Shutdown);
           }
         }
@@ -108,7 +119,7 @@ void advance(Builder& b, const ChildCounts& ch) {
       case PmState::Shutdown2:
         if (ch.backends == 0 && ch.walsenders == 0) {
           b.set_state(PmState::WaitDeadEnd);
-          if (ch.dead_ends) b.signal(kTargetDeadEnds, SIGTERM);
+          if (ch.dead_ends) b.signal(kTargetDeadEnds, SIGTERM, "refused connections");
         }
         break;
       case PmState::WaitDeadEnd:
@@ -174,7 +185,7 @@ void on_shutdown_request(Builder& b, ShutdownMode mode, const ChildCounts& ch) {
     case ShutdownMode::Immediate:
       b.log("received immediate shutdown request");
       b.a.emplace_back(ActSetQuitReason{QuitFor::Stop});
-      if (ch.total() > 0) b.signal(kTargetAll, SIGQUIT);
+      if (ch.total() > 0) b.signal(kTargetAll, SIGQUIT, "immediate shutdown");
       if (ch.startup) b.c.startup_status = StartupStatus::Signaled;
       b.set_state(PmState::WaitBackends);
       b.a.emplace_back(ActStartAbortTimer{});
@@ -237,7 +248,7 @@ void on_child_exit(Builder& b, const EvChildExit& ev, const ChildCounts& ch) {
     case ChildKind::Checkpointer:
       if (st.is(0) && b.c.state == PmState::Shutdown) {
         b.set_state(PmState::Shutdown2);
-        if (ch.walsenders) b.signal(kTargetWalSenders, SIGUSR2);
+        if (ch.walsenders) b.signal(kTargetWalSenders, SIGUSR2, "last cycle");
       } else {
         handle_child_crash(b, ev, ch);
       }
@@ -320,12 +331,15 @@ Step step(const PmContext& ctx, const PmEvent& ev, const ChildCounts& ch) {
     on_shutdown_request(b, sd->mode, ch);
   } else if (auto* ce = std::get_if<EvChildExit>(&ev)) {
     on_child_exit(b, *ce, ch);
+    // First action of the step, so the exit precedes what it causes.
+    const bool crash = !ctx.fatal_error && b.c.fatal_error;
+    b.a.insert(b.a.begin(), ActChildExited{ce->kind, ce->pid, ce->status, crash});
   } else if (auto* ps = std::get_if<EvPmSignal>(&ev)) {
     on_pm_signal(b, ps->signal, ch);
   } else if (std::holds_alternative<EvAbortTimeout>(ev)) {
     if (b.c.abort_timer_running && ch.total() > 0) {
       b.log("issuing SIGKILL to recalcitrant children");
-      b.signal(kTargetAll, SIGKILL);
+      b.signal(kTargetAll, SIGKILL, "recalcitrant children");
     }
     b.c.abort_timer_running = false;
   }

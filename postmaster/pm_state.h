@@ -103,15 +103,21 @@ enum Target : unsigned {
 enum class QuitFor { Crash, Stop };
 
 struct ActLog { std::string text; };
-struct ActSignal { unsigned targets; int signo; };
+struct ActSignal { unsigned targets; int signo; const char* why = ""; };  // why: short words for the event stream
 struct ActLaunch { ChildKind kind; };
 struct ActSetQuitReason { QuitFor reason; };
 struct ActSetPidStatus { std::string status; };  // postmaster.pid line 8, 8 chars
 struct ActReinitSharedMemory {};
 struct ActStartAbortTimer {};
 struct ActExit { int code; };
+// For the event stream (SPEC 10.1): a state change, logged by the ActLog next
+// to it; and a child's exit, first action of its EvChildExit step, crash true
+// when this exit starts a crash cycle.
+struct ActStateChange { PmState from; PmState to; };
+struct ActChildExited { ChildKind kind; int pid; ExitStatus status; bool crash; };
 using PmAction = std::variant<ActLog, ActSignal, ActLaunch, ActSetQuitReason, ActSetPidStatus,
-                              ActReinitSharedMemory, ActStartAbortTimer, ActExit>;
+                              ActReinitSharedMemory, ActStartAbortTimer, ActExit, ActStateChange,
+                              ActChildExited>;
 
 struct Step {
   PmContext ctx;

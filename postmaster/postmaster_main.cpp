@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/elog.h"
+#include "events/events.h"
 #include "ipc/pm_death.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
@@ -164,11 +165,15 @@ int main(int argc, char** argv) {
     elog::log(elog::Level::Log, "listening on \"" + e.settings.listen_addresses + "\", port " +
                                     std::to_string(e.settings.port));
 
+  // After the lock file: a second postmaster refused above never writes here.
+  pmemu::events::open_stream(data_dir);
+  pmemu::events::emit("postmaster_start", {{"port", e.settings.port}, {"data_dir", data_dir}});
   int code = pm::run_server_loop(setup);
 
   pm::close_listen_sockets(&setup.listeners);
   if (setup.segment) setup.segment->remove();
   pm::remove_lock_file(data_dir);
   elog::log(elog::Level::Log, "database system is shut down");
+  pmemu::events::emit("postmaster_exit", {{"code", code}});
   return code;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/elog.h"
+#include "events/events.h"
 #include "checkpointer/checkpointer_shmem.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
@@ -49,6 +50,7 @@ class Server {
     dispatch(EvStart{});
     while (!exit_code_) {
       wait_for_work();
+      children_.note_walsenders(pm());
       handle_signals();
       if (abort_deadline_ && Clock::now() >= *abort_deadline_) {
         abort_deadline_.reset();
@@ -63,6 +65,7 @@ class Server {
 
   void dispatch(const PmEvent& ev) {
     Step st = step(ctx_, ev, children_.counts(pm()));
+    if (st.ctx.shutdown != ctx_.shutdown) events::emit("shutdown_request", {{"mode", shutdown_mode_name(st.ctx.shutdown)}});
     ctx_ = st.ctx;
     if (!ctx_.abort_timer_running) abort_deadline_.reset();
     for (auto& a : st.actions) {
@@ -81,7 +84,7 @@ class Server {
       if (s->signo == SIGUSR2 && (s->targets & kTargetCheckpointer))
         ipc::env().areas.checkpointer->shutdown_requested.store(1);
       if (s->signo == SIGUSR2 && (s->targets & kTargetWalSenders)) pm().walsender_last_cycle.store(1);
-      children_.for_each_target(s->targets, pm(), [&](const Child& c) { ::kill(c.pid.get(), s->signo); });
+      children_.for_each_target(s->targets, pm(), [&](const Child& c) { signal_child(c, s->signo, s->why); });
     } else if (auto* l2 = std::get_if<ActLaunch>(&a)) {
       launch(l2->kind);
     } else if (auto* q = std::get_if<ActSetQuitReason>(&a)) {
@@ -89,13 +92,48 @@ class Server {
                                                                 : shmem::QuitReason::ForStop);
     } else if (auto* p = std::get_if<ActSetPidStatus>(&a)) {
       update_lock_file_status(ipc::env().data_dir, p->status);
+      if (p->status == "ready   ") events::emit("ready", {{"read_only", ctx_.state == PmState::HotStandby}});
     } else if (std::holds_alternative<ActReinitSharedMemory>(a)) {
       reinit_shared_memory();
     } else if (std::holds_alternative<ActStartAbortTimer>(a)) {
       if (!abort_deadline_) abort_deadline_ = Clock::now() + kSigkillAfter;
     } else if (auto* e = std::get_if<ActExit>(&a)) {
       exit_code_ = e->code;
+    } else if (auto* sc = std::get_if<ActStateChange>(&a)) {
+      events::emit("state", {{"from", state_name(sc->from)}, {"to", state_name(sc->to)}});
+    } else if (auto* ce = std::get_if<ActChildExited>(&a)) {
+      emit_exit(*ce);
     }
+  }
+
+  static const char* shutdown_mode_name(ShutdownMode m) {
+    switch (m) {
+      case ShutdownMode::Smart: return "smart";
+      case ShutdownMode::Fast: return "fast";
+      case ShutdownMode::Immediate: return "immediate";
+      case ShutdownMode::None: break;
+    }
+    return "none";
+  }
+
+  static void emit_exit(const ActChildExited& ce) {
+    const char* type = process_kind(ce.kind).backend_type;
+    if (ce.status.signaled) {
+      char buf[16];
+      events::emit("exit", {{"child_pid", ce.pid}, {"child_type", type},
+                            {"signal", events::signal_name(ce.status.signo, buf)}, {"crash", ce.crash}});
+    } else {
+      events::emit("exit", {{"child_pid", ce.pid}, {"child_type", type}, {"code", ce.status.code}, {"crash", ce.crash}});
+    }
+  }
+
+  // Every signal the postmaster sends to a child goes through here, so each
+  // one is in the event stream with its reason.
+  void signal_child(const Child& c, int signo, const char* why) {
+    ::kill(c.pid.get(), signo);
+    char buf[16];
+    events::emit("signal", {{"to_pid", c.pid.get()}, {"to_type", process_kind(children_.effective_kind(c, pm())).backend_type},
+                            {"sig", events::signal_name(signo, buf)}, {"why", why}});
   }
 
   void launch(ChildKind kind) {
@@ -114,6 +152,7 @@ class Server {
       return;
     }
     children_.add(Child{pid, kind, *slot});
+    events::emit("fork", {{"child_pid", pid.get()}, {"child_type", process_kind(kind).backend_type}});
   }
 
   void reinit_shared_memory() {
@@ -129,6 +168,8 @@ class Server {
       return;
     }
     update_lock_file_shmem(ipc::env().data_dir, setup_.shm_key, gen);
+    events::set_generation(static_cast<int>(gen - 1));  // children forked from now on inherit it
+    events::emit("reinit");
   }
 
   void wait_for_work() {
@@ -194,6 +235,7 @@ class Server {
       return;
     }
     children_.add(Child{pid, slot ? ChildKind::Backend : ChildKind::DeadEnd, slot.value_or(ChildSlot{})});
+    events::emit("fork", {{"child_pid", pid.get()}, {"child_type", "client backend"}, {"refused", !slot.has_value()}});
   }
 
   void handle_signals() {
@@ -240,7 +282,7 @@ class Server {
       elog::log(elog::Level::Log, err + "; pg_hba.conf and roles were not reloaded");
     ctx_.restart_after_crash = e.settings.restart_after_crash;
     children_.for_each_target(kTargetAll & ~kTargetDeadEnds, pm(),
-                              [](const Child& c) { ::kill(c.pid.get(), SIGHUP); });
+                              [&](const Child& c) { signal_child(c, SIGHUP, "reload"); });
   }
 
   void check_pm_signals() {
@@ -256,7 +298,7 @@ class Server {
     // pmctl promote writes promote.signal and rings SIGUSR1; the startup
     // process (if any) is told with SIGUSR2 and checks the file itself.
     if (::access((ipc::env().data_dir + "/promote.signal").c_str(), F_OK) == 0)
-      children_.for_each_target(kTargetStartup, pm(), [](const Child& c) { ::kill(c.pid.get(), SIGUSR2); });
+      children_.for_each_target(kTargetStartup, pm(), [&](const Child& c) { signal_child(c, SIGUSR2, "promote"); });
   }
 
   ServerSetup& setup_;

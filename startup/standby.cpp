@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/elog.h"
+#include "events/events.h"
 #include "ipc/child_exit.h"
 #include "ipc/lsn_notice.h"
 #include "ipc/process_env.h"
@@ -71,6 +72,7 @@ class Standby {
         walrcv_.stop();
         replay_flushed();
         elog::log(Level::Log, "redo done at " + redo_.last_record.str());
+        events::emit("redo_done", {{"lsn", events::Lsn{redo_.last_record.get()}}});
         return;
       }
       replay_flushed();

@@ -15,6 +15,7 @@
 #include "checkpointer/checkpoint.h"
 #include "checkpointer/checkpointer_shmem.h"
 #include "common/elog.h"
+#include "events/events.h"
 #include "ipc/pm_death.h"
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
@@ -96,6 +97,7 @@ TimeLineId promote(wal::Xlog& xlog, const RedoResult& redo, TimeLineId old_tli) 
   const std::string pg_wal = e.data_dir + "/pg_wal";
   const TimeLineId new_tli{std::max(wal::newest_timeline(pg_wal).get(), old_tli.get()) + 1};
   elog::log(Level::Log, "selected new timeline ID: " + std::to_string(new_tli.get()));
+  events::emit("promote", {{"tli", static_cast<long long>(new_tli.get())}});
   if (auto err = write_timeline_history(pg_wal, new_tli, old_tli, redo.end); !err.empty()) fail(err);
   auto st = xlog.start_at(redo.end, redo.last_record, new_tli);
   if (!st.ok()) fail(st.error);
@@ -211,6 +213,7 @@ void startup_main() {
     redo = replay(reader, cf, table, [&](Lsn first) {
       if (!clean) {
         elog::log(Level::Log, "redo starts at " + first.str());
+        events::emit("redo_start", {{"lsn", events::Lsn{first.get()}}});
         if (!standby) signal_postmaster(shmem::PmSignalReason::RecoveryStarted);
       }
       check_startup_interrupts();
@@ -221,6 +224,7 @@ void startup_main() {
   if (!clean && !standby) {
     elog::log(Level::Log, redo.end_reason_short);
     elog::log(Level::Log, redo.records_applied > 0 ? "redo done at " + redo.last_record.str() : "redo is not required");
+    events::emit("redo_done", {{"lsn", events::Lsn{redo.last_record.get()}}, {"records", static_cast<long long>(redo.records_applied)}});
   }
 
   TimeLineId tli = cf.tli;
@@ -237,8 +241,10 @@ void startup_main() {
 
   if (!clean) {
     if (e.settings.log_checkpoints) elog::log(Level::Log, "checkpoint starting: end-of-recovery immediate wait");
+    events::emit("checkpoint_start", {{"kind", "end-of-recovery"}, {"lsn", events::Lsn{xlog.insert_position().get()}}});
     auto o = checkpointer::perform_checkpoint(xlog, checkpointer::CheckpointKind::EndOfRecovery);
     if (!o.ok) fail("end-of-recovery checkpoint failed: " + o.error);
+    events::emit("checkpoint_done", {{"kind", "end-of-recovery"}, {"lsn", events::Lsn{o.lsn.get()}}, {"redo", events::Lsn{o.redo.get()}}});
     if (e.settings.log_checkpoints) elog::log(Level::Log, checkpointer::describe_checkpoint(o));
   } else {
     cf.state = wal::DbState::InProduction;

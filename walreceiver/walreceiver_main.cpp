@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/elog.h"
+#include "events/events.h"
 #include "ipc/child_exit.h"
 #include "ipc/lsn_notice.h"
 #include "ipc/pm_death.h"
@@ -117,6 +118,13 @@ void publish_sender(PrimaryConn& conn) {
   rcv().ready_to_display.store(1);
 }
 
+// The walreceiver_state event (SPEC 10.1) with what shared memory says now.
+void emit_state() {
+  auto& r = rcv();
+  events::emit("walreceiver_state", {{"status", state_name(r.current())}, {"tli", r.received_tli.load()},
+                                     {"flushed", events::Lsn{r.flushed_upto.load()}}});
+}
+
 // Streams one timeline from `start`; returns once the primary ended it
 // (and we fetched the history of the timeline it named next). False if the
 // primary had nothing to stream.
@@ -130,6 +138,7 @@ bool stream_timeline(PrimaryConn& conn, StartPoint start, bool first) {
   }
   elog::log(Level::Log, std::string(first ? "started streaming WAL from primary at " : "restarted WAL streaming at ") +
                             start.lsn.str() + " on timeline " + std::to_string(start.tli.get()));
+  events::emit("walreceiver_state", {{"status", "streaming"}, {"tli", start.tli.get()}, {"flushed", events::Lsn{start.lsn.get()}}});
   publish_sender(conn);
   if (receive_stream(conn, start.lsn, start.tli) == StreamEnd::PrimaryStopped) walrcv_leave(1);
   auto next = conn.end_streaming();
@@ -147,6 +156,7 @@ bool stream_timeline(PrimaryConn& conn, StartPoint start, bool first) {
 StartPoint wait_for_new_start() {
   auto& r = rcv();
   if (!r.transition(WalRcvState::Streaming, WalRcvState::Waiting)) walrcv_leave(1);  // Stopping
+  emit_state();
   ipc::set_ps_title("walreceiver idle");
   wake_startup();
   auto* slot = ipc::my_proc_slot();

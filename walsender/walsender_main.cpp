@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "common/elog.h"
+#include "events/events.h"
 #include "ipc/pm_death.h"
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
@@ -20,6 +21,12 @@ namespace pmemu::walsender {
 
 using protocol::PgError;
 namespace sqlstate = protocol::sqlstate;
+
+void WalSenderProc::set_state(WalSndState s) {
+  me->state.store(static_cast<std::uint32_t>(s));
+  events::emit("walsender_state", {{"state", state_name(s)}, {"app", ipc::env().settings.application_name},
+                                   {"sent", events::Lsn{me->sent.load()}}, {"flush", events::Lsn{me->flush.load()}}});
+}
 
 void WalSenderProc::set_title(const std::string& what) {
   ipc::set_ps_title("walsender " + user + " " + host_port + (what.empty() ? "" : " " + what));
@@ -137,7 +144,11 @@ void walsender_main(const WalSenderStart& start) {
   who.application_name = start.application_name;
   who.client_addr = start.client_addr;
   p.me = claim_slot(*p.ctl, ::getpid(), who);
-  if (!p.me) walsender_fatal(p, PgError::too_many_wal_senders(e.settings.max_wal_senders));
+  if (!p.me) {
+    const PgError refusal = PgError::too_many_wal_senders(e.settings.max_wal_senders);
+    events::emit("refused", {{"sqlstate", refusal.sqlstate}, {"reason", refusal.message}});
+    walsender_fatal(p, refusal);
+  }
   p.conn.out() += start.startup_messages;
   p.conn.feed_pipelined(start.pipelined_input);
   // From here the postmaster spares us at PM_STOP_BACKENDS and signals us at

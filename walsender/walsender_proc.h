@@ -48,7 +48,8 @@ struct WalSenderProc {
 
   explicit WalSenderProc(int fd) : conn(fd) {}
 
-  void set_state(WalSndState s) { me->state.store(static_cast<std::uint32_t>(s)); }
+  // Publishes the state and writes a walsender_state event (SPEC 10.1).
+  void set_state(WalSndState s);
   [[nodiscard]] WalSndState state() const { return static_cast<WalSndState>(me->state.load()); }
   void set_title(const std::string& what);
 };

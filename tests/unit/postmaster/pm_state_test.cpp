@@ -330,12 +330,36 @@ TEST_CASE("a backend exit 0 or 1 is normal, but not with a dirty slot") {
   ChildCounts ch = running();
   auto ok0 = step(ctx_in(PmState::Run), exit_of(ChildKind::Backend, ExitStatus::exited(0)), ch);
   auto ok1 = step(ctx_in(PmState::Run), exit_of(ChildKind::Backend, ExitStatus::exited(1)), ch);
-  CHECK(ok0.actions.empty());
-  CHECK(ok1.actions.empty());
+  // Only the record of the exit itself, not a crash.
+  for (auto* st : {&ok0, &ok1}) {
+    REQUIRE(st->actions.size() == 1);
+    auto exited = actions_of<ActChildExited>(*st);
+    REQUIRE(exited.size() == 1);
+    CHECK_FALSE(exited[0].crash);
+  }
   auto bad = step(ctx_in(PmState::Run), exit_of(ChildKind::Backend, ExitStatus::exited(0), false), ch);
   CHECK(bad.ctx.fatal_error);
+  // The exit that starts the crash cycle says so, and comes first.
+  REQUIRE(std::holds_alternative<ActChildExited>(bad.actions.front()));
+  CHECK(std::get<ActChildExited>(bad.actions.front()).crash);
+  // Another exit during the cycle does not start one.
+  auto again = step(bad.ctx, exit_of(ChildKind::Backend, ExitStatus::killed(SIGQUIT)), ch);
+  CHECK_FALSE(actions_of<ActChildExited>(again).at(0).crash);
   auto code2 = step(ctx_in(PmState::Run), exit_of(ChildKind::Backend, ExitStatus::exited(2)), ch);
   CHECK(logged(code2, "server process (PID 4242) exited with exit code 2"));
+}
+
+TEST_CASE("each state change is an action next to its log line, and signals say why") {
+  ChildCounts ch = running();
+  ch.backends = 1;
+  auto st = step(ctx_in(PmState::Run), EvShutdownRequest{ShutdownMode::Fast}, ch);
+  auto changes = actions_of<ActStateChange>(st);
+  REQUIRE(!changes.empty());
+  CHECK(changes[0].from == PmState::Run);
+  CHECK(changes[0].to == PmState::StopBackends);
+  auto sig = actions_of<ActSignal>(st);
+  REQUIRE(!sig.empty());
+  CHECK(std::string(sig[0].why) == "fast shutdown");
 }
 
 TEST_CASE("a checkpointer exit outside PM_SHUTDOWN is a crash") {
