@@ -12,6 +12,7 @@
 #include "backend/session_exit.h"
 #include "common/elog.h"
 #include "config/hba.h"
+#include "events/events.h"
 #include "config/roles.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
@@ -44,6 +45,7 @@ struct AuthContext {
   detail += "Connection matched pg_hba.conf line " + std::to_string(ctx.line.line_number) + ": \"" +
             ctx.line.raw + "\"";
   elog::log_detail(elog::Level::Fatal, err.message, detail);
+  events::emit("refused", {{"sqlstate", err.sqlstate}, {"reason", err.message}});
   protocol::error_response(ctx.io.out(), err);
   backend_exit(&ctx.io, 1);
 }
