@@ -4,8 +4,10 @@
 // Layout: base_dir() = mkdtemp("/tmp/pmemu-it-XXXXXX") holds data/ (the data
 // directory), log (the server log from `pmctl start -l`) and the Unix
 // socket. The destructor SIGKILLs every process group a postmaster of this
-// cluster ever led (pmctl start makes the postmaster a session leader and
-// children stay in its group), waits until they are gone, removes the
+// cluster ever led and every group its children were seen in (pmctl start
+// makes the postmaster a session leader, and each child calls setsid() as
+// PostgreSQL's do; children also exit on their own once the postmaster is
+// gone), waits until they are gone, removes the
 // shared-memory files named with the key from postmaster.pid, and removes
 // base_dir() unless PMEMU_KEEP_TMP is set. It runs even when an assertion
 // ended the test early. Should the test process die without unwinding, the
