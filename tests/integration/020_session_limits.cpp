@@ -4,7 +4,6 @@
 #include <doctest.h>
 
 #include <chrono>
-#include <fstream>
 #include <vector>
 
 #include "tests/integration/harness/cluster.h"
@@ -52,10 +51,8 @@ TEST_CASE("020 limits: idle_session_timeout ends an idle session with FATAL 57P0
 TEST_CASE("020 limits: the last superuser_reserved_connections places refuse ordinary roles with 53300") {
   Cluster c;
   c.init({"max_connections=4", "superuser_reserved_connections=2", "authentication_timeout=5s"});
-  {
-    std::ofstream roles(c.data_dir() / "global" / "pg_authid", std::ios::app);
-    roles << "plain\tf\t\n";
-  }
+  const auto made = c.pmctl({"role", "-D", c.data_dir().string(), "create", "plain", "--login"});
+  REQUIRE_MESSAGE(made.exit_code == 0, made.describe());
   c.start();
   const std::string plain = c.conninfo() + " user=plain";
   std::vector<PgConn> held;
