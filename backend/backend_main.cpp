@@ -119,6 +119,16 @@ protocol::StartupDecodeValue read_startup(ClientIo& io, std::string* rest) {
   _exit(0);
 }
 
+bool role_is_superuser(std::string_view user) {
+  const auto* role = ipc::env().roles->find(user);
+  return role && role->superuser;
+}
+
+// is_superuser is reported at start and by SHOW for the role that logged in.
+void note_superuser(config::Config& cfg, std::string_view user) {
+  (void)cfg.set_internal("is_superuser", role_is_superuser(user) ? "on" : "off");
+}
+
 // A physical walsender reports SQL_ASCII encodings, as PostgreSQL 15 does.
 void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::uint32_t cancel_key,
                         ForReplication replication) {
@@ -137,7 +147,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
       {"in_hot_standby", standby ? "on" : "off"},
       {"integer_datetimes", "on"},
       {"IntervalStyle", "postgres"},
-      {"is_superuser", "on"},
+      {"is_superuser", *e.config.show("is_superuser")},
       {"server_encoding", replication ? "SQL_ASCII" : "UTF8"},
       {"server_version", "15.18"},
       {"session_authorization", std::string(sm.user())},
@@ -276,6 +286,7 @@ void backend_main(const ConnectionStart& cs) {
     shmem::proc_slot_begin(*ipc::my_proc_slot(), ::getpid(), static_cast<std::int32_t>(cancel_key), "walsender");
     authenticate(io, cs, sm, ForReplication{true});
     if (auto err = apply_startup_settings(sm, e.config)) fatal_exit(io, *err);
+    note_superuser(e.config, sm.user());
     e.settings = e.config.settings();
     apply_tcp_keepalives(io.fd(), e.settings);
     shmem::proc_slot_set_identity(*ipc::my_proc_slot(), cs.remote_host, e.settings.application_name,
@@ -303,13 +314,13 @@ void backend_main(const ConnectionStart& cs) {
   note_counted_as_client_backend();
   authenticate(io, cs, sm, ForReplication{false});
   if (sessions_before >= e.settings.max_connections - e.settings.superuser_reserved_connections) {
-    const auto* role = e.roles->find(sm.user());
-    if (!role || !role->superuser)
+    if (!role_is_superuser(sm.user()))
       fatal_exit(io, PgError::fatal(sqlstate::kTooManyConnections,
                                     "remaining connection slots are reserved for non-replication superuser connections"));
   }
 
   if (auto err = apply_startup_settings(sm, e.config)) fatal_exit(io, *err);
+  note_superuser(e.config, sm.user());
   e.settings = e.config.settings();
   apply_tcp_keepalives(io.fd(), e.settings);
   shmem::proc_slot_set_identity(*slot, cs.remote_host, e.settings.application_name, std::string(sm.user()));

@@ -121,6 +121,10 @@ int main(int argc, char** argv) {
     fatal(err->message);
   e.settings = e.config.settings();
   elog::set_min_level(e.settings.log_min_messages);
+  // Otherwise no ordinary role could ever log in.
+  if (e.settings.superuser_reserved_connections >= e.settings.max_connections)
+    fatal("superuser_reserved_connections (" + std::to_string(e.settings.superuser_reserved_connections) +
+          ") must be less than max_connections (" + std::to_string(e.settings.max_connections) + ")");
 
   std::string error, hint;
   if (auto err = pmemu::ipc::load_auth_files(); !err.empty()) fatal("could not load authentication files: " + err);

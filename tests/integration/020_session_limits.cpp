@@ -60,6 +60,9 @@ TEST_CASE("020 limits: the last superuser_reserved_connections places refuse ord
   held.push_back(PgConn::connect(plain));
   REQUIRE(held[0].connected());
   REQUIRE(held[1].connected());
+  // is_superuser tells the role that logged in, at start and in SHOW.
+  CHECK(held[0].parameter("is_superuser") == "off");
+  CHECK(held[0].exec("SHOW is_superuser").get() == "off");
   auto refused = PgConn::connect(plain);
   CHECK(!refused.connected());
   CHECK(refused.connect_sqlstate() == "53300");
@@ -69,6 +72,7 @@ TEST_CASE("020 limits: the last superuser_reserved_connections places refuse ord
   auto su2 = c.session();
   CHECK(su1.exec("SELECT 1").ok());
   CHECK(su2.exec("SELECT 1").ok());
+  CHECK(su1.exec("SHOW is_superuser").get() == "on");
   auto over = c.connect();
   CHECK(over.connect_sqlstate() == "53300");
   CHECK(contains(over.connect_error(), "sorry, too many clients already"));

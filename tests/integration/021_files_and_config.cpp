@@ -183,3 +183,11 @@ TEST_CASE("021 config: a zero byte in a setting stops start-up with a FATAL nami
   CHECK_MESSAGE(r.exit_code != 0, r.describe());
   c.wait_for_log(R"(FATAL:  invalid value for parameter "cluster_name": "x\0y")", 10s);
 }
+
+TEST_CASE("021 config: superuser_reserved_connections not below max_connections stops start-up") {
+  Cluster c;
+  c.init({"max_connections=3", "superuser_reserved_connections=3"});
+  const CmdResult r = c.try_start();
+  CHECK_MESSAGE(r.exit_code != 0, r.describe());
+  c.wait_for_log("FATAL:  superuser_reserved_connections (3) must be less than max_connections (3)", 10s);
+}

@@ -186,6 +186,11 @@ bool PgConn::told(std::string_view substring) const {
   return false;
 }
 
+std::string PgConn::parameter(const std::string& name) const {
+  const char* v = conn_ ? PQparameterStatus(conn_, name.c_str()) : nullptr;
+  return v ? v : "";
+}
+
 int PgConn::server_pid() const { return conn_ ? PQbackendPID(conn_) : 0; }
 
 }  // namespace pmemu::integration

@@ -56,6 +56,8 @@ class PgConn {
   // Everything the session was told: notices plus the last error message.
   [[nodiscard]] bool told(std::string_view substring) const;
   [[nodiscard]] int server_pid() const;  // BackendKeyData's pid
+  // A ParameterStatus value the server reported ("" if none).
+  [[nodiscard]] std::string parameter(const std::string& name) const;
   void close();
 
  private:
