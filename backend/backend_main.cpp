@@ -224,12 +224,14 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
     start_statement_timeout(ipc::env().settings.statement_timeout);
     auto statements = protocol::sql::parse_query(q->sql);
     if (auto* serr = std::get_if<PgError>(&statements)) {
+      elog::log_statement(elog::Level::Error, serr->message, q->sql);
       protocol::error_response(io.out(), *serr);
     } else if (std::get<0>(statements).empty()) {
       protocol::empty_query_response(io.out());
     } else {
       for (auto& st : std::get<0>(statements)) {
         if (auto err = exec.run(st)) {
+          elog::log_statement(elog::Level::Error, err->message, q->sql);
           protocol::error_response(io.out(), *err);
           break;
         }

@@ -4,6 +4,7 @@
 
 #include "common/elog.h"
 #include "events/events.h"
+#include "ipc/reload.h"
 #include "ipc/pm_death.h"
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
@@ -109,12 +110,7 @@ PgError cancel_error(Cancel why) {
 Cancel process_interrupts(ClientIo& io, bool in_statement) {
   using ipc::Sig;
   handle_die_interrupts(io);
-  if (ipc::take(Sig::Hup)) {
-    auto& e = ipc::env();
-    for (auto& m : e.config.reload()) (void)m;  // the postmaster logs reload results
-    e.settings = e.config.settings();
-    apply_tcp_keepalives(io.fd(), e.settings);
-  }
+  if (ipc::reload_if_requested()) apply_tcp_keepalives(io.fd(), ipc::env().settings);
   if (ipc::take(Sig::Int) && in_statement) return Cancel::kUserRequest;
   if (in_statement && statement_timeout_expired()) return Cancel::kStatementTimeout;
   return Cancel::kNone;

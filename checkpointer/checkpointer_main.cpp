@@ -9,6 +9,7 @@
 #include "checkpointer/checkpointer_shmem.h"
 #include "common/elog.h"
 #include "events/events.h"
+#include "ipc/reload.h"
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
@@ -145,12 +146,7 @@ void checkpointer_main() {
   Lsn last_checkpoint_end;
 
   for (;;) {
-    if (ipc::take(Sig::Hup)) {
-      for (auto& m : e.config.reload()) (void)m;  // the postmaster logs reload results
-      e.settings = e.config.settings();
-      xlog.set_fsync(wal::FsyncEnabled{e.settings.fsync});
-      elog::set_min_level(e.settings.log_min_messages);
-    }
+    if (ipc::reload_if_requested()) xlog.set_fsync(wal::FsyncEnabled{e.settings.fsync});
     const bool recovery_done = shm.recovery_done.load() != 0;
     (void)ipc::take(Sig::Usr2);
     if (shm.shutdown_requested.load() != 0) {

@@ -79,6 +79,8 @@ std::string_view process_type() { return g_type; }
 
 void set_min_level(Level level) { g_min = level; }
 
+Level min_level() { return g_min; }
+
 bool enabled(Level level) { return server_rank(level) >= server_rank(g_min); }
 
 void log(Level level, std::string_view message) {
@@ -113,6 +115,10 @@ void log_detail(Level level, std::string_view message, std::string_view detail) 
 
 void log_hint(Level level, std::string_view message, std::string_view hint) {
   log_with_extra(level, message, "HINT", hint);
+}
+
+void log_statement(Level level, std::string_view message, std::string_view statement) {
+  log_with_extra(level, message, "STATEMENT", statement);
 }
 
 }  // namespace pmemu::elog

@@ -21,11 +21,15 @@ bool parse_level(std::string_view text, Level* out);
 void set_process_type(std::string_view type);  // "postmaster", "client backend", ...
 [[nodiscard]] std::string_view process_type();
 void set_min_level(Level level);
+[[nodiscard]] Level min_level();
 [[nodiscard]] bool enabled(Level level);
 
 void log(Level level, std::string_view message);
 // A DETAIL or HINT line follows its message, as PostgreSQL prints them.
 void log_detail(Level level, std::string_view message, std::string_view detail);
 void log_hint(Level level, std::string_view message, std::string_view hint);
+// A statement's error followed by the statement, as PostgreSQL logs it with
+// its default log_min_error_statement (error).
+void log_statement(Level level, std::string_view message, std::string_view statement);
 
 }  // namespace pmemu::elog

@@ -278,6 +278,7 @@ class Server {
     }
     e.settings = e.config.settings();
     elog::set_min_level(e.settings.log_min_messages);
+    events::emit("config_reloaded", {{"log_min_messages", elog::level_name(elog::min_level())}});
     if (auto err = ipc::load_auth_files(); !err.empty())
       elog::log(elog::Level::Log, err + "; pg_hba.conf and roles were not reloaded");
     ctx_.restart_after_crash = e.settings.restart_after_crash;

@@ -16,6 +16,7 @@
 #include "checkpointer/checkpointer_shmem.h"
 #include "common/elog.h"
 #include "events/events.h"
+#include "ipc/reload.h"
 #include "ipc/pm_death.h"
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
@@ -148,11 +149,7 @@ void prepare_wal_dir(bool clean) {
 void check_startup_interrupts() {
   if (ipc::take(ipc::Sig::Term)) leave(1);
   if (ipc::pending(ipc::Sig::Pwr) && !ipc::postmaster_alive()) leave(1);
-  if (ipc::take(ipc::Sig::Hup)) {
-    auto& e = ipc::env();
-    for (auto& m : e.config.reload()) (void)m;
-    e.settings = e.config.settings();
-  }
+  (void)ipc::reload_if_requested();
 }
 
 void startup_main() {

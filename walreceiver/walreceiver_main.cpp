@@ -13,6 +13,7 @@
 
 #include "common/elog.h"
 #include "events/events.h"
+#include "ipc/reload.h"
 #include "ipc/child_exit.h"
 #include "ipc/lsn_notice.h"
 #include "ipc/pm_death.h"
@@ -67,11 +68,7 @@ void check_interrupts() {
   using ipc::Sig;
   if (ipc::take(Sig::Term)) walrcv_fatal("terminating walreceiver process due to administrator command");
   if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive()) walrcv_leave(1);
-  if (ipc::take(Sig::Hup)) {
-    auto& e = ipc::env();
-    for (auto& m : e.config.reload()) (void)m;
-    e.settings = e.config.settings();
-  }
+  (void)ipc::reload_if_requested();
 }
 
 namespace {

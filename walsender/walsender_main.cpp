@@ -5,6 +5,7 @@
 
 #include "common/elog.h"
 #include "events/events.h"
+#include "ipc/reload.h"
 #include "ipc/pm_death.h"
 #include "ipc/child_exit.h"
 #include "ipc/process_env.h"
@@ -79,11 +80,7 @@ void check_interrupts(WalSenderProc& p) {
   if (ipc::take(Sig::Term))
     walsender_fatal(p, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
   if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive()) walsender_exit(p, 1);
-  if (ipc::take(Sig::Hup)) {
-    auto& e = ipc::env();
-    for (auto& m : e.config.reload()) (void)m;  // the postmaster logs reload results
-    e.settings = e.config.settings();
-  }
+  (void)ipc::reload_if_requested();
   (void)ipc::take(Sig::Int);  // nothing to cancel between commands
   (void)ipc::take(Sig::Usr1);  // latch doorbell
   (void)ipc::take(Sig::Usr2);  // a doorbell: the reason is the postmaster's flag

@@ -83,7 +83,7 @@ TEST_CASE("011 sessions: a cancel request stops the running statement with 57014
 
 TEST_CASE("011 sessions: max_connections refuses the next client with 53300") {
   Cluster c;
-  c.init({"max_connections=2"});
+  c.init({"max_connections=2", "superuser_reserved_connections=0"});
   c.start();
   PgConn a = c.session();
   PgConn b = c.session();

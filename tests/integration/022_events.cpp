@@ -117,3 +117,48 @@ TEST_CASE("022 events: a primary's fast stop with a standby: the walsender stops
   CHECK_MESSAGE(ok.exit_code == 0, ok.describe());
   (void)standby.stop("fast");
 }
+
+TEST_CASE("022 events: a reload reaches every process kind: each writes config_reloaded and takes the new log level") {
+  Cluster primary("primary"), standby("standby");
+  primary.init();
+  primary.start();
+  (void)make_streaming_standby(primary, standby, "standby");
+  standby.start();
+  REQUIRE(wait_event(primary, {"walsender_state", "state=streaming", "app=standby"}, "1").exit_code == 0);
+  REQUIRE(wait_event(standby, {"walreceiver_state", "status=streaming"}, "1").exit_code == 0);
+  PgConn session = primary.session();
+
+  // Before: a failing statement is logged at the default level.
+  const auto errors_in_log = [&] {
+    const std::string log = primary.log();
+    size_t n = 0;
+    for (size_t at = log.find("ERROR:"); at != std::string::npos; at = log.find("ERROR:", at + 1)) ++n;
+    return n;
+  };
+  CHECK_FALSE(session.exec("SELECT * FROM no_such_relation").ok());
+  wait_for("the ERROR in the log", 10s, [&](std::string& seen) {
+    seen = std::to_string(errors_in_log()) + " ERROR lines";
+    return errors_in_log() == 1;
+  });
+
+  for (Cluster* c : {&primary, &standby}) {
+    const std::string since = next_line(*c);
+    c->append_conf("log_min_messages = fatal");
+    const CmdResult reload = c->pmctl({"reload", "-D", c->data_dir().string()});
+    REQUIRE_MESSAGE(reload.exit_code == 0, reload.describe());
+    const std::vector<std::string> kinds =
+        c == &primary ? std::vector<std::string>{"postmaster", "checkpointer", "client backend", "walsender"}
+                      : std::vector<std::string>{"postmaster", "startup", "checkpointer", "walreceiver"};
+    for (const std::string& kind : kinds) {
+      const CmdResult got = wait_event(*c, {"config_reloaded", "ptype=" + kind, "log_min_messages=FATAL"}, since);
+      CHECK_MESSAGE(got.exit_code == 0, kind << ": " << got.describe());
+    }
+  }
+
+  // After: the backend that was running before the reload no longer logs its errors.
+  CHECK_FALSE(session.exec("SELECT * FROM no_such_relation").ok());
+  CHECK(session.exec("SELECT 1").ok());  // a round trip after the failure: its log line would be written by now
+  CHECK(errors_in_log() == 1);
+  (void)standby.stop("fast");
+  (void)primary.stop("fast");
+}
