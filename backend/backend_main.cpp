@@ -27,8 +27,7 @@
 #include "protocol/utf8.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
-#include "walsender/walsender_main.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 
 namespace pmemu::backend {
 namespace {
@@ -294,7 +293,7 @@ void backend_main(const ConnectionStart& cs) {
     shmem::proc_slot_set_identity(*ipc::my_proc_slot(), cs.remote_host, e.settings.application_name,
                                   std::string(sm.user()));
     send_session_start(io, sm, cancel_key, ForReplication{true});
-    walsender::WalSenderStart ws;
+    replication::WalSenderStart ws;
     ws.sock_fd = io.fd();
     ws.user = std::string(sm.user());
     ws.client_addr = cs.is_unix ? std::string() : cs.remote_host;
@@ -302,7 +301,8 @@ void backend_main(const ConnectionStart& cs) {
     ws.application_name = e.settings.application_name;
     ws.startup_messages = std::move(io.out());
     ws.pipelined_input = std::move(pipelined);
-    walsender::walsender_main(ws);
+    cs.become_walsender(ws);
+    _exit(1);  // not reached: the walsender leaves with _exit
   }
   shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
   auto* slot = ipc::my_proc_slot();

@@ -9,15 +9,15 @@
 #include "backend/session_exit.h"
 #include "backend/stat_views.h"
 #include "backend/sync_wait.h"
-#include "checkpointer/checkpoint_request.h"
+#include "checkpoint/checkpoint_request.h"
 #include "common/elog.h"
 #include "ipc/process_env.h"
 #include "ipc/wait.h"
-#include "walsender/walsnd_ctl.h"
+#include "replication/walsnd_ctl.h"
 #include "kv/kv_table.h"
 #include "protocol/backend_messages.h"
-#include "startup/recovery_shmem.h"
-#include "walreceiver/walrcv_data.h"
+#include "recovery/recovery_shmem.h"
+#include "replication/walrcv_data.h"
 #include "wal/record.h"
 
 namespace pmemu::backend {
@@ -75,7 +75,7 @@ wal::Xlog& Executor::xlog() {
 void Executor::commit(Lsn end) {
   if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off) {
     xlog().flush(end);
-    walsender::announce_flushed(xlog().flushed());  // flushed WAL is what walsenders may send
+    replication::announce_flushed(xlog().flushed());  // flushed WAL is what walsenders may send
     // A cancelled wait is only a WARNING: the row is committed locally.
     if (auto warning = wait_for_sync_rep(end, io_)) protocol::notice_response(io_.out(), *warning);
   }
@@ -90,7 +90,7 @@ void Executor::commit(Lsn end) {
 void Executor::make_visible_durable(Lsn upto) {
   if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off && xlog().flushed() < upto) {
     xlog().flush(upto);
-    walsender::announce_flushed(xlog().flushed());
+    replication::announce_flushed(xlog().flushed());
   }
 }
 
@@ -232,12 +232,12 @@ std::optional<PgError> Executor::select_const(const sql::SelectConst& s) {
 std::optional<PgError> Executor::checkpoint() {
   // On a standby the checkpointer makes a restartpoint instead.
   std::optional<PgError> interrupted;
-  auto outcome = checkpointer::request_checkpoint_and_wait([&] {
+  auto outcome = checkpoint::request_checkpoint_and_wait(*ipc::env().areas.checkpointer, [&] {
     interrupted = interruptible_wait(5);
     return !interrupted;
   });
   if (interrupted) return interrupted;
-  if (outcome != checkpointer::RequestOutcome::Done)
+  if (outcome != checkpoint::RequestOutcome::Done)
     return PgError::error(sqlstate::kInternalError, "checkpoint request failed")
         .with_hint("Consult recent messages in the server log for details.");
   protocol::command_complete(io_.out(), "CHECKPOINT");
@@ -323,7 +323,7 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
       if (in_recovery()) return recovery_in_progress();
       Lsn at = xlog().switch_segment();
       xlog().flush(at);
-      walsender::announce_flushed(xlog().flushed());
+      replication::announce_flushed(xlog().flushed());
       return one(kPgLsnType, at.str());
     }
     case sql::Function::kPgSleep: {

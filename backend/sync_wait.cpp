@@ -7,7 +7,7 @@
 #include "ipc/wait.h"
 #include "protocol/backend_messages.h"
 #include "shmem/proc_slots.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "syncrep/current_names.h"
 #include "syncrep/syncrep_shmem.h"
 

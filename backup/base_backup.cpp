@@ -7,10 +7,10 @@
 #include "backup/archive_plan.h"
 #include "backup/manifest.h"
 #include "backup/tar_format.h"
-#include "checkpointer/checkpoint_request.h"
+#include "checkpoint/checkpoint_request.h"
 #include "ipc/process_env.h"
 #include "protocol/backend_messages.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "wal/control_file.h"
 #include "wal/xlog.h"
 #include "wal/xlog_ctl.h"
@@ -116,10 +116,10 @@ std::optional<PgError> checkpoint_first(BackupIo& io) {
   if (ipc::env().areas.recovery->in_recovery.load() != 0)
     return PgError::error("55000", "recovery is in progress")
         .with_hint("Take the base backup from the primary; backups from a standby are not supported.");
-  auto outcome = checkpointer::request_checkpoint_and_wait(io.wait_a_little);
-  if (outcome == checkpointer::RequestOutcome::Interrupted)
+  auto outcome = checkpoint::request_checkpoint_and_wait(*ipc::env().areas.checkpointer, io.wait_a_little);
+  if (outcome == checkpoint::RequestOutcome::Interrupted)
     return PgError::error(sqlstate::kQueryCanceled, "canceling statement due to user request");
-  if (outcome != checkpointer::RequestOutcome::Done)
+  if (outcome != checkpoint::RequestOutcome::Done)
     return PgError::error(sqlstate::kInternalError, "checkpoint request failed");
   return std::nullopt;
 }

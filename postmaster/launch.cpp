@@ -11,6 +11,7 @@
 #include "ipc/signals.h"
 #include "startup/startup_main.h"
 #include "walreceiver/walreceiver_main.h"
+#include "walsender/walsender_main.h"
 
 namespace pmemu::postmaster {
 namespace {
@@ -104,7 +105,9 @@ Pid launch_connection(const backend::ConnectionStart& conn, ChildSlot slot, std:
   pid_t pid = ::fork();
   if (pid != 0) return Pid{pid > 0 ? pid : 0};
   become_child(slot.valid() ? ChildKind::Backend : ChildKind::DeadEnd, slot, listeners, blocked);
-  backend::backend_main(conn);
+  backend::ConnectionStart start = conn;
+  start.become_walsender = &walsender::walsender_main;
+  backend::backend_main(start);
 }
 
 }  // namespace pmemu::postmaster

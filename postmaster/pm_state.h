@@ -110,6 +110,13 @@ struct ActSetPidStatus { std::string status; };  // postmaster.pid line 8, 8 cha
 struct ActReinitSharedMemory {};
 struct ActStartAbortTimer {};
 struct ActExit { int code; };
+// The two requests of a clean stop that are more than a signal: the
+// checkpointer is asked for the shutdown checkpoint (after which it exits),
+// and after it, walsenders are told that this is their last cycle (send
+// everything through the shutdown checkpoint record, then stop). The loop
+// records the request in shared memory, then rings SIGUSR2 as the doorbell.
+struct ActRequestShutdownCheckpoint {};
+struct ActTellWalsendersLastCycle {};
 // For the event stream (SPEC 10.1): a state change, logged by the ActLog next
 // to it; and a child's exit, first action of its EvChildExit step, crash true
 // when this exit starts a crash cycle.
@@ -117,7 +124,7 @@ struct ActStateChange { PmState from; PmState to; };
 struct ActChildExited { ChildKind kind; int pid; ExitStatus status; bool crash; };
 using PmAction = std::variant<ActLog, ActSignal, ActLaunch, ActSetQuitReason, ActSetPidStatus,
                               ActReinitSharedMemory, ActStartAbortTimer, ActExit, ActStateChange,
-                              ActChildExited>;
+                              ActChildExited, ActRequestShutdownCheckpoint, ActTellWalsendersLastCycle>;
 
 struct Step {
   PmContext ctx;

@@ -11,7 +11,7 @@
 
 #include "common/elog.h"
 #include "events/events.h"
-#include "checkpointer/checkpointer_shmem.h"
+#include "checkpoint/checkpointer_shmem.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
 #include "postmaster/children.h"
@@ -78,13 +78,16 @@ class Server {
     if (auto* l = std::get_if<ActLog>(&a)) {
       elog::log(elog::Level::Log, l->text);
     } else if (auto* s = std::get_if<ActSignal>(&a)) {
-      // A SIGUSR2 to the checkpointer means "shutdown checkpoint"; the reason
-      // goes into shared memory first, the signal is only the doorbell. (A
-      // store, never a lock: the postmaster takes no locks there.)
-      if (s->signo == SIGUSR2 && (s->targets & kTargetCheckpointer))
-        ipc::env().areas.checkpointer->shutdown_requested.store(1);
-      if (s->signo == SIGUSR2 && (s->targets & kTargetWalSenders)) pm().walsender_last_cycle.store(1);
       children_.for_each_target(s->targets, pm(), [&](const Child& c) { signal_child(c, s->signo, s->why); });
+    } else if (std::holds_alternative<ActRequestShutdownCheckpoint>(a)) {
+      // The request goes into shared memory first, the signal is only the
+      // doorbell. (A store, never a lock: the postmaster takes no locks there.)
+      ipc::env().areas.checkpointer->shutdown_requested.store(1);
+      children_.for_each_target(kTargetCheckpointer, pm(),
+                                [&](const Child& c) { signal_child(c, SIGUSR2, "shutdown checkpoint"); });
+    } else if (std::holds_alternative<ActTellWalsendersLastCycle>(a)) {
+      pm().walsender_last_cycle.store(1);
+      children_.for_each_target(kTargetWalSenders, pm(), [&](const Child& c) { signal_child(c, SIGUSR2, "last cycle"); });
     } else if (auto* l2 = std::get_if<ActLaunch>(&a)) {
       launch(l2->kind);
     } else if (auto* q = std::get_if<ActSetQuitReason>(&a)) {

@@ -1,7 +1,7 @@
 #include "startup/redo.h"
 
 #include "ipc/process_env.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "wal/record.h"
 
 namespace pmemu::startup {

@@ -8,7 +8,7 @@
 #include "ipc/wait.h"
 #include "protocol/stream_messages.h"
 #include "shmem/proc_slots.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "walreceiver/wal_file_writer.h"
 #include "walreceiver/walreceiver_proc.h"
 

@@ -1,8 +1,8 @@
 // START_REPLICATION: the CopyBoth loop of PostgreSQL's WalSndLoop /
 // XLogSendPhysical / WalSndDone. Only flushed WAL goes out; replies move the
-// standby's positions into our WalSnd slot; keepalives and the
-// wal_sender_timeout guard a silent standby; on the last cycle (SIGUSR2 or
-// the checkpointer's shutdown_checkpoint_done) everything through the
+// standby's positions into our replication::WalSnd slot; keepalives and the
+// wal_sender_timeout guard a silent standby; on the last cycle (the
+// postmaster's walsender_last_cycle, rung by SIGUSR2) everything through the
 // shutdown checkpoint record is sent and confirmed before we leave. A
 // timeline this server has left is streamed up to its switch point; then we
 // end the COPY ourselves and, once the client has too, name the next
@@ -18,9 +18,9 @@
 #include "protocol/backend_messages.h"
 #include "protocol/stream_messages.h"
 #include "shmem/proc_slots.h"
-#include "walsender/repl_slots.h"
+#include "replication/repl_slots.h"
 #include "walsender/send_timeline.h"
-#include "walsender/sync_release.h"
+#include "replication/sync_release.h"
 #include "walsender/wal_source.h"
 #include "walsender/walsender_proc.h"
 #include "wal/timeline_file.h"
@@ -68,8 +68,8 @@ struct Stream {
     me.flush.store(r.flush.get());
     me.apply.store(r.apply.get());
     me.reply_time.store(r.send_time);
-    if (!slot.empty() && r.flush.valid()) advance_slot(*p.ctl, slot, r.flush);
-    release_sync_waiters(*p.ctl);
+    if (!slot.empty() && r.flush.valid()) replication::advance_slot(*p.ctl, slot, r.flush);
+    replication::release_sync_waiters(*p.ctl);
     if (r.reply_requested) keepalive(false);
   }
 
@@ -193,7 +193,7 @@ struct Stream {
       process_replies();
       if (client_done && done_sending) return;
       const bool caught_up = send_wal();
-      if (caught_up && p.state() == WalSndState::Catchup) p.set_state(WalSndState::Streaming);
+      if (caught_up && p.state() == replication::WalSndState::Catchup) p.set_state(replication::WalSndState::Streaming);
       if (caught_up && p.last_cycle) try_finish();
       const int sleep_ms = check_timeout();
       if (!p.conn.try_flush()) walsender_exit(p, 0);
@@ -243,16 +243,16 @@ std::optional<PgError> start_replication(WalSenderProc& p, const protocol::repl:
   if (auto* err = std::get_if<PgError>(&plan)) return *err;
   const SendTimeline send = std::get<SendTimeline>(plan);
   if (cmd.slot) {
-    if (auto err = acquire_slot(*p.ctl, e.data_dir, *cmd.slot, p.me->pid.load())) return err;
+    if (auto err = replication::acquire_slot(*p.ctl, e.data_dir, *cmd.slot, p.me->pid.load())) return err;
   }
   if (!send.nothing_to_send(cmd.start)) {
-    p.set_state(WalSndState::Catchup);
-    // From here on flushes are announced to us; pairs with announce_flushed().
+    p.set_state(replication::WalSndState::Catchup);
+    // From here on flushes are announced to us; pairs with replication::announce_flushed().
     std::atomic_thread_fence(std::memory_order_seq_cst);
     protocol::copy_both_response(p.conn.out());
     const Lsn flushed = flush_lsn();
     if (cmd.start > flushed) {
-      p.set_state(WalSndState::Startup);
+      p.set_state(replication::WalSndState::Startup);
       return PgError::error(sqlstate::kInternalError, "requested starting point " + cmd.start.str() +
                                                           " is ahead of the WAL flush position of this server " +
                                                           flushed.str());
@@ -265,8 +265,8 @@ std::optional<PgError> start_replication(WalSenderProc& p, const protocol::repl:
     // Both sides ended the copy; finish the command as PostgreSQL does
     // (START_STREAMING, then the command's own tag).
     p.streaming = false;
-    if (p.state() == WalSndState::Stopping) walsender_exit(p, 0);  // shutting down: no new commands
-    p.set_state(WalSndState::Startup);
+    if (p.state() == replication::WalSndState::Stopping) walsender_exit(p, 0);  // shutting down: no new commands
+    p.set_state(replication::WalSndState::Startup);
   }
   if (send.historic) next_timeline_result(p, send);
   protocol::command_complete(p.conn.out(), "START_STREAMING");

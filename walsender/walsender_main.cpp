@@ -15,7 +15,7 @@
 #include "protocol/backend_messages.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
-#include "walsender/repl_slots.h"
+#include "replication/repl_slots.h"
 #include "walsender/walsender_proc.h"
 
 namespace pmemu::walsender {
@@ -23,7 +23,7 @@ namespace pmemu::walsender {
 using protocol::PgError;
 namespace sqlstate = protocol::sqlstate;
 
-void WalSenderProc::set_state(WalSndState s) {
+void WalSenderProc::set_state(replication::WalSndState s) {
   me->state.store(static_cast<std::uint32_t>(s));
   events::emit("walsender_state", {{"state", state_name(s)}, {"app", ipc::env().settings.application_name},
                                    {"sent", events::Lsn{me->sent.load()}}, {"flush", events::Lsn{me->flush.load()}}});
@@ -36,8 +36,8 @@ void WalSenderProc::set_title(const std::string& what) {
 void walsender_exit(WalSenderProc& p, int code) {
   (void)p.conn.try_flush();
   if (p.me) {
-    release_slots_of(*p.ctl, p.me->pid.load());
-    release_slot(*p.me);
+    replication::release_slots_of(*p.ctl, p.me->pid.load());
+    replication::release_slot(*p.me);
   }
   ipc::exit_child_cleanly(code);
 }
@@ -91,7 +91,7 @@ void check_interrupts(WalSenderProc& p) {
     // a streaming one stays to send the shutdown checkpoint.
     if (!p.streaming)
       walsender_fatal(p, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
-    if (p.state() != WalSndState::Stopping) p.set_state(WalSndState::Stopping);
+    if (p.state() != replication::WalSndState::Stopping) p.set_state(replication::WalSndState::Stopping);
   }
 }
 
@@ -126,7 +126,7 @@ std::optional<protocol::FrontendCommand> next_command(WalSenderProc& p) {
 
 }  // namespace
 
-void walsender_main(const WalSenderStart& start) {
+void walsender_main(const replication::WalSenderStart& start) {
   using ipc::Sig;
   ipc::catch_signal(SIGUSR2, Sig::Usr2);
   elog::set_process_type("walsender");
@@ -136,11 +136,11 @@ void walsender_main(const WalSenderStart& start) {
   p.user = start.user;
   p.host_port = start.host_port;
 
-  SlotIdentity who;
+  replication::SlotIdentity who;
   who.proc_slot = e.my_slot.get();
   who.application_name = start.application_name;
   who.client_addr = start.client_addr;
-  p.me = claim_slot(*p.ctl, ::getpid(), who);
+  p.me = replication::claim_slot(*p.ctl, ::getpid(), who);
   if (!p.me) {
     const PgError refusal = PgError::too_many_wal_senders(e.settings.max_wal_senders);
     events::emit("refused", {{"sqlstate", refusal.sqlstate}, {"reason", refusal.message}});

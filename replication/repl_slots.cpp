@@ -1,4 +1,4 @@
-#include "walsender/repl_slots.h"
+#include "replication/repl_slots.h"
 
 #include <cstring>
 #include <filesystem>
@@ -7,10 +7,10 @@
 #include <span>
 #include <system_error>
 
-#include "walsender/slot_state_file.h"
+#include "replication/slot_state_file.h"
 #include "wal/file_io.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 namespace {
 
 namespace fs = std::filesystem;
@@ -163,4 +163,4 @@ Lsn oldest_slot_lsn(WalSndCtl& ctl, const std::string& data_dir) {
   return oldest;
 }
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

@@ -1,4 +1,4 @@
-#include "walsender/walsnd_ctl.h"
+#include "replication/walsnd_ctl.h"
 
 #include <algorithm>
 #include <csignal>
@@ -9,7 +9,7 @@
 #include "ipc/process_env.h"
 #include "shmem/proc_slots.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 namespace {
 
 void copy_text(char* dst, std::size_t cap, const std::string& src) {
@@ -53,7 +53,6 @@ WalSndCtl* WalSndCtl::shmem_init(void* where, std::uint32_t max_wal_senders) {
   ctl->magic = kMagic;
   ctl->max_wal_senders = max_wal_senders;
   ctl->init_stopping.store(0);
-  ctl->shutdown_checkpoint_done.store(0);
   ctl->slot_lock.init();
   ctl->slots_loaded = 0;
   for (std::uint32_t i = 1; i < std::max<std::uint32_t>(1, max_wal_senders); ++i) new (&ctl->walsnds[i]) WalSnd;
@@ -134,8 +133,7 @@ bool all_stopping(const WalSndCtl& ctl) {
   return true;
 }
 
-void note_shutdown_checkpoint_done(WalSndCtl& ctl) {
-  ctl.shutdown_checkpoint_done.store(1);
+void wake_for_shutdown_checkpoint(WalSndCtl& ctl) {
   for (std::uint32_t i = 0; i < ctl.max_wal_senders; ++i) {
     auto& w = ctl.walsnds[i];
     if (w.published.load(std::memory_order_acquire)) ring(w);
@@ -162,4 +160,4 @@ std::vector<WalSndSnapshot> snapshot(const WalSndCtl& ctl) {
   return out;
 }
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

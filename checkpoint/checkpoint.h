@@ -14,7 +14,7 @@
 #include "wal/lsn.h"
 #include "wal/xlog.h"
 
-namespace pmemu::checkpointer {
+namespace pmemu::checkpoint {
 
 enum class CheckpointKind { Online, Shutdown, EndOfRecovery };
 
@@ -50,4 +50,4 @@ struct CheckpointOutcome {
 // ..." for a restartpoint).
 [[nodiscard]] std::string describe_checkpoint(const CheckpointOutcome& o, bool restartpoint = false);
 
-}  // namespace pmemu::checkpointer
+}  // namespace pmemu::checkpoint

@@ -1,22 +1,22 @@
-#include "checkpointer/checkpoint.h"
+#include "checkpoint/checkpoint.h"
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <optional>
 
-#include "checkpointer/checkpoint_steps.h"
+#include "checkpoint/checkpoint_steps.h"
 #include "ipc/process_env.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "kv/kv_image.h"
 #include "kv/kv_table.h"
 #include "wal/control_file.h"
 #include "wal/record.h"
 #include "wal/segment.h"
-#include "walsender/repl_slots.h"
-#include "walsender/walsnd_ctl.h"
+#include "replication/repl_slots.h"
+#include "replication/walsnd_ctl.h"
 
-namespace pmemu::checkpointer {
+namespace pmemu::checkpoint {
 namespace {
 
 std::string image_path() { return ipc::env().data_dir + "/base/kv.image"; }
@@ -30,8 +30,8 @@ int remove_old_wal(wal::Xlog& xlog, Lsn redo) {
   std::uint64_t extra = (e.settings.wal_keep_size_bytes + seg - 1) / seg;
   keep = keep > extra ? keep - extra : 0;
   if (auto* ws = e.areas.walsnd) {
-    walsender::checkpoint_slots(*ws, e.data_dir);
-    for (Lsn floor : {walsender::oldest_slot_lsn(*ws, e.data_dir), walsender::oldest_sent(*ws)})
+    replication::checkpoint_slots(*ws, e.data_dir);
+    for (Lsn floor : {replication::oldest_slot_lsn(*ws, e.data_dir), replication::oldest_sent(*ws)})
       if (floor.valid()) keep = std::min<std::uint64_t>(keep, floor.get() / seg);
   }
   auto removed = xlog.remove_segments_before(SegNo{keep});
@@ -50,7 +50,7 @@ class LiveSteps final : public CheckpointSteps {
 
   void flush_wal(Lsn upto) override {
     xlog_.flush(upto);
-    walsender::announce_flushed(xlog_.flushed());
+    replication::announce_flushed(xlog_.flushed());
   }
 
   wal::Status write_image(Lsn at) override {
@@ -205,4 +205,4 @@ std::string describe_checkpoint(const CheckpointOutcome& o, bool restartpoint) {
   return buf;
 }
 
-}  // namespace pmemu::checkpointer
+}  // namespace pmemu::checkpoint

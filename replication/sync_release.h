@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "walsender/walsnd_ctl.h"
+#include "replication/walsnd_ctl.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 
 // Any walsender may call this after storing its standby's reply.
 void release_sync_waiters(const WalSndCtl& ctl);
@@ -17,4 +17,4 @@ void release_sync_waiters(const WalSndCtl& ctl);
 // sync_state for each entry of a snapshot, for pg_stat_replication.
 [[nodiscard]] std::vector<std::string> sync_states(const std::vector<WalSndSnapshot>& snap);
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

@@ -23,7 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace pmemu::startup {
+namespace pmemu::recovery {
 
 struct RecoveryShmem {
   std::atomic<std::uint32_t> in_recovery;
@@ -42,4 +42,4 @@ struct RecoveryShmem {
   }
 };
 
-}  // namespace pmemu::startup
+}  // namespace pmemu::recovery

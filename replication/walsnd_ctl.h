@@ -28,10 +28,6 @@
 // - stop_requested (per slot) / init_stopping (global): set by the
 //   checkpointer before the shutdown checkpoint (WalSndInitStopping); the
 //   walsender answers by moving to STOPPING (or exiting if not streaming).
-// - shutdown_checkpoint_done: set by the checkpointer right after the
-//   shutdown checkpoint record is flushed. Together with SIGUSR2 it is the
-//   "send everything and stop" request: SIGUSR2 is only a doorbell (the
-//   imessage queue rings it too), so the walsender checks this flag as well.
 // - slot_lock guards repl_slots[] and slots_loaded. The table is loaded
 //   from pg_replslot/ by the first process that needs it (slots_loaded 0 ->
 //   1); a crash restart rebuilds the segment, so it is loaded again. The lock
@@ -51,7 +47,7 @@
 #include "shmem/robust_mutex.h"
 #include "wal/lsn.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 
 // PostgreSQL's WalSndState values; do not renumber.
 enum class WalSndState : std::uint32_t { Startup = 0, Backup = 1, Catchup = 2, Streaming = 3, Stopping = 4 };
@@ -92,7 +88,6 @@ struct WalSndCtl {
   std::uint32_t magic;
   std::uint32_t max_wal_senders;
   std::atomic<std::uint32_t> init_stopping;
-  std::atomic<std::uint32_t> shutdown_checkpoint_done;
   shmem::RobustMutex slot_lock;
   std::uint32_t slots_loaded;  // under slot_lock
   ReplSlot repl_slots[kMaxReplicationSlots];  // under slot_lock
@@ -132,8 +127,10 @@ void announce_flushed(Lsn flushed);
 void init_stopping(WalSndCtl& ctl);
 // True once every slot is free or STOPPING. The checkpointer polls it.
 [[nodiscard]] bool all_stopping(const WalSndCtl& ctl);
-// Called after the shutdown checkpoint record is flushed; rings walsenders.
-void note_shutdown_checkpoint_done(WalSndCtl& ctl);
+// Called after the shutdown checkpoint record is flushed: rings every
+// walsender so that it sends the record at once. The request to finish is
+// the postmaster's (PmSignalData::walsender_last_cycle, at PM_SHUTDOWN_2).
+void wake_for_shutdown_checkpoint(WalSndCtl& ctl);
 
 // A reader's consistent-enough copy of one slot for pg_stat_replication.
 struct WalSndSnapshot {
@@ -145,4 +142,4 @@ struct WalSndSnapshot {
 };
 [[nodiscard]] std::vector<WalSndSnapshot> snapshot(const WalSndCtl& ctl);
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

@@ -1,11 +1,11 @@
-#include "walsender/sync_release.h"
+#include "replication/sync_release.h"
 
 #include "ipc/process_env.h"
 #include "syncrep/current_names.h"
 #include "syncrep/sync_positions.h"
 #include "syncrep/syncrep_shmem.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 namespace {
 
 std::vector<syncrep::StandbyState> standby_states(const std::vector<WalSndSnapshot>& snap) {
@@ -33,4 +33,4 @@ std::vector<std::string> sync_states(const std::vector<WalSndSnapshot>& snap) {
   return syncrep::compute_sync_positions(syncrep::current_standby_names(), standby_states(snap)).sync_state;
 }
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

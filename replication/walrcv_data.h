@@ -48,7 +48,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace pmemu::walreceiver {
+namespace pmemu::replication {
 
 // Values live only in shared memory; the names are pg_stat_wal_receiver's.
 enum class WalRcvState : std::uint32_t {
@@ -103,4 +103,4 @@ struct WalRcvData {
   static WalRcvData* shmem_init(void* where) { return static_cast<WalRcvData*>(where); }  // zero-filled
 };
 
-}  // namespace pmemu::walreceiver
+}  // namespace pmemu::replication
