@@ -27,7 +27,7 @@ struct Builder {
 };
 
 std::string exit_line(ChildKind kind, int pid, const ExitStatus& st) {
-  std::string s = std::string(child_kind_log_name(kind)) + " (PID " + std::to_string(pid) + ")";
+  std::string s = std::string(child_kind(kind).log_name) + " (PID " + std::to_string(pid) + ")";
   if (st.signaled) {
     const char* name = strsignal(st.signo);
     return s + " was terminated by signal " + std::to_string(st.signo) + ": " + (name ? name : "unknown");
@@ -308,18 +308,6 @@ std::string_view state_name(PmState s) {
     case PmState::NoChildren: return "PM_NO_CHILDREN";
   }
   return "PM_UNKNOWN";
-}
-
-std::string_view child_kind_log_name(ChildKind k) {
-  switch (k) {
-    case ChildKind::Startup: return "startup process";
-    case ChildKind::Checkpointer: return "checkpointer process";
-    case ChildKind::Backend: return "server process";
-    case ChildKind::WalSender: return "server process";
-    case ChildKind::DeadEnd: return "server process";
-    case ChildKind::WalReceiver: return "WAL receiver process";
-  }
-  return "process";
 }
 
 Step step(const PmContext& ctx, const PmEvent& ev, const ChildCounts& ch) {

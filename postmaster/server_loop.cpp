@@ -120,7 +120,7 @@ class Server {
   }
 
   static void emit_exit(const ActChildExited& ce) {
-    const char* type = process_kind(ce.kind).backend_type;
+    const char* type = child_kind(ce.kind).backend_type;
     if (ce.status.signaled) {
       char buf[16];
       events::emit("exit", {{"child_pid", ce.pid}, {"child_type", type},
@@ -135,27 +135,27 @@ class Server {
   void signal_child(const Child& c, int signo, const char* why) {
     ::kill(c.pid.get(), signo);
     char buf[16];
-    events::emit("signal", {{"to_pid", c.pid.get()}, {"to_type", process_kind(children_.effective_kind(c, pm())).backend_type},
+    events::emit("signal", {{"to_pid", c.pid.get()}, {"to_type", child_kind(children_.effective_kind(c, pm())).backend_type},
                             {"sig", events::signal_name(signo, buf)}, {"why", why}});
   }
 
   void launch(ChildKind kind) {
     auto slot = children_.take_slot();
     if (!slot) {
-      elog::log(elog::Level::Log, "no free child slot for " + std::string(process_kind(kind).backend_type));
+      elog::log(elog::Level::Log, "no free child slot for " + std::string(child_kind(kind).backend_type));
       return;
     }
     shmem::mark_slot_assigned(pm(), *slot);
     Pid pid = launch_aux(kind, *slot, &setup_.listeners);
     if (!pid.valid()) {
-      elog::log(elog::Level::Log, "could not fork " + std::string(process_kind(kind).backend_type) +
+      elog::log(elog::Level::Log, "could not fork " + std::string(child_kind(kind).backend_type) +
                                       " process: " + std::strerror(errno));
       (void)shmem::release_slot(pm(), *slot);
       children_.free_slot(*slot);
       return;
     }
     children_.add(Child{pid, kind, *slot});
-    events::emit("fork", {{"child_pid", pid.get()}, {"child_type", process_kind(kind).backend_type}});
+    events::emit("fork", {{"child_pid", pid.get()}, {"child_type", child_kind(kind).backend_type}});
   }
 
   void reinit_shared_memory() {
@@ -264,7 +264,7 @@ class Server {
       ExitStatus st = WIFSIGNALED(status) ? ExitStatus::killed(WTERMSIG(status))
                                           : ExitStatus::exited(WEXITSTATUS(status));
       if (elog::enabled(elog::Level::Debug2))
-        elog::log(elog::Level::Debug2, std::string(child_kind_log_name(kind)) + " (PID " + std::to_string(pid) +
+        elog::log(elog::Level::Debug2, std::string(child_kind(kind).log_name) + " (PID " + std::to_string(pid) +
                                            ") exited with exit code " + std::to_string(st.code));
       dispatch(EvChildExit{kind, pid, st, clean});
       if (exit_code_) return;
