@@ -183,7 +183,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
       if (auto limit = ipc::env().settings.idle_session_timeout; limit.count() > 0) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(idle_since + limit - Clock::now());
         if (left.count() <= 0)
-          fatal_exit(io, PgError::fatal(sqlstate::kIdleSessionTimeout, "terminating connection due to idle-session timeout"));
+          fatal_exit(io, PgError::idle_session_timeout());
         timeout_ms = static_cast<int>(std::min<long long>(left.count(), 1 << 30));
       }
       inbuf.clear();

@@ -54,7 +54,7 @@ std::optional<PgError> refuse_write_in_recovery(const char* command) {
 }
 
 PgError recovery_in_progress() {
-  return PgError::error("55000", "recovery is in progress")
+  return PgError::error(sqlstate::kObjectNotInPrerequisiteState, "recovery is in progress")
       .with_hint("WAL control functions cannot be executed during recovery.");
 }
 
@@ -271,7 +271,7 @@ std::optional<PgError> Executor::interruptible_wait(int ms) {
   auto ev = ipc::wait_event(w);
   if (slot) ipc::reset_latch(slot->latch);
   if (ev & ipc::kWaitPostmasterDeath)
-    fatal_exit(io_, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+    fatal_exit(io_, PgError::postmaster_died());
   if (auto why = process_interrupts(io_, true); why != Cancel::kNone) return cancel_error(why);
   return std::nullopt;
 }

@@ -69,9 +69,7 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
                         .with_detail(kCommittedLocally)
                         .as(protocol::Severity::kWarning));
       (void)ipc::take(ipc::Sig::Term);
-      fatal_exit(io, PgError::fatal(protocol::sqlstate::kAdminShutdown,
-                                    pm_died ? "terminating connection due to unexpected postmaster exit"
-                                            : "terminating connection due to administrator command"));
+      fatal_exit(io, pm_died ? PgError::postmaster_died() : PgError::admin_shutdown());
     }
     if (process_interrupts(io, true) != Cancel::kNone) {
       done();

@@ -87,7 +87,7 @@ std::optional<PgError> send_member(const ArchiveMember& m, CopyStream& stream, M
   std::optional<CapturedFile> wal;
   if (!m.contents) {
     wal = capture_file(m.source);  // WAL: read as late as possible
-    if (!wal) return PgError::error("58P01", "requested WAL segment " + m.name.substr(m.name.find('/') + 1) +
+    if (!wal) return PgError::error(sqlstate::kUndefinedFile, "requested WAL segment " + m.name.substr(m.name.find('/') + 1) +
                                                  " has already been removed");
   }
   const std::string_view body = m.contents ? *m.contents : wal->bytes;
@@ -114,7 +114,7 @@ std::optional<PgError> send_manifest(CopyStream& stream, const ManifestContent& 
 // The backup's checkpoint; pg_control and its redo point are read after it.
 std::optional<PgError> checkpoint_first(BackupIo& io) {
   if (ipc::env().areas.recovery->in_recovery.load() != 0)
-    return PgError::error("55000", "recovery is in progress")
+    return PgError::error(sqlstate::kObjectNotInPrerequisiteState, "recovery is in progress")
         .with_hint("Take the base backup from the primary; backups from a standby are not supported.");
   auto outcome = checkpoint::request_checkpoint_and_wait(*ipc::env().areas.checkpointer, io.wait_a_little);
   if (outcome == checkpoint::RequestOutcome::Interrupted)
@@ -153,7 +153,7 @@ std::optional<PgError> send_base_backup(const BaseBackupOptions& opts, BackupIo&
   const Lsn end = wal::Xlog(e.areas.xlog, dir + "/pg_wal", wal::FsyncEnabled{false}).flushed();
   if (opts.include_wal) {
     if (auto why = plan_wal_files(members, dir, e.wal_segment_size, tli, start, end))
-      return PgError::error("58P01", *why);
+      return PgError::error(sqlstate::kUndefinedFile, *why);
   }
 
   send_tablespaces(io.out, archive_size(members));

@@ -74,7 +74,7 @@ std::optional<PgError> create_slot(WalSndCtl& ctl, const std::string& data_dir, 
   for (auto& s : ctl.repl_slots)
     if (!s.in_use) { free_slot = &s; break; }
   if (!free_slot)
-    return PgError::error("53400", "all replication slots are in use")
+    return PgError::error(sqlstate::kConfigurationLimitExceeded, "all replication slots are in use")
         .with_hint("Free one or increase max_replication_slots.");
   auto& s = *free_slot;
   std::memset(&s, 0, sizeof s);

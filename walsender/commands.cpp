@@ -46,7 +46,7 @@ std::optional<PgError> timeline_history(WalSenderProc& p, const repl::TimelineHi
   const std::string name = wal::history_file_name(t.timeline);
   const std::string path = ipc::env().data_dir + "/pg_wal/" + name;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return PgError::error("58P01", "could not open file \"pg_wal/" + name + "\": No such file or directory");
+  if (!in) return PgError::error(sqlstate::kUndefinedFile, "could not open file \"pg_wal/" + name + "\": No such file or directory");
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   protocol::row_description(p.conn.out(), {Column{"filename", protocol::kTextType}, Column{"content", protocol::kTextType}});
   protocol::data_row(p.conn.out(), {name, content});
@@ -115,7 +115,7 @@ std::optional<PgError> base_backup(WalSenderProc& p, const repl::BaseBackup& b) 
 
 std::optional<PgError> exec_command(WalSenderProc& p, const repl::Command& cmd) {
   if (p.state() == replication::WalSndState::Stopping)
-    return PgError::error("55000", "cannot execute new commands while WAL sender is in stopping mode");
+    return PgError::error(sqlstate::kObjectNotInPrerequisiteState, "cannot execute new commands while WAL sender is in stopping mode");
   return std::visit(
       [&](const auto& c) -> std::optional<PgError> {
         using T = std::decay_t<decltype(c)>;

@@ -124,7 +124,7 @@ struct Stream {
       Lsn end = chunk_end(sent, upto, seg);
       std::string msg = protocol::pack_xlog_data_header(sent, upto, protocol::now_pg_micros());
       if (auto st = source.read(send.file_tli(sent, seg), sent, end, msg); !st.ok())
-        walsender_fatal(p, PgError::fatal("58P01", st.error));
+        walsender_fatal(p, PgError::fatal(sqlstate::kUndefinedFile, st.error));
       protocol::copy_data(p.conn.out(), msg);
       sent = end;
       p.me->sent.store(sent.get());

@@ -78,7 +78,7 @@ void check_interrupts(WalSenderProc& p) {
   using ipc::Sig;
   if (ipc::pending(Sig::Quit)) _exit(2);
   if (ipc::take(Sig::Term))
-    walsender_fatal(p, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
+    walsender_fatal(p, PgError::admin_shutdown());
   if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive()) walsender_exit(p, 1);
   (void)ipc::reload_if_requested();
   (void)ipc::take(Sig::Int);  // nothing to cancel between commands
@@ -90,7 +90,7 @@ void check_interrupts(WalSenderProc& p) {
     // PostgreSQL's HandleWalSndInitStopping: an idle walsender just goes,
     // a streaming one stays to send the shutdown checkpoint.
     if (!p.streaming)
-      walsender_fatal(p, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
+      walsender_fatal(p, PgError::admin_shutdown());
     if (p.state() != replication::WalSndState::Stopping) p.set_state(replication::WalSndState::Stopping);
   }
 }
