@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "common/atomic_max.h"
 #include "ipc/lsn_notice.h"
 #include "ipc/process_env.h"
 #include "shmem/proc_slots.h"
@@ -96,11 +97,7 @@ void announce_flushed(Lsn flushed) {
   for (std::uint32_t i = 0; i < ctl->max_wal_senders; ++i) {
     auto& w = ctl->walsnds[i];
     if (!w.published.load(std::memory_order_acquire) || !streams(w)) continue;
-    std::uint64_t told = w.announced.load(std::memory_order_relaxed);
-    bool raised = false;
-    while (told < flushed.get() && !(raised = w.announced.compare_exchange_weak(told, flushed.get()))) {
-    }
-    if (raised) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::kWalFlushed, flushed);
+    if (raise_to_max(w.announced, flushed.get())) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::kWalFlushed, flushed);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "common/atomic_max.h"
 #include "wal/segment.h"
 
 namespace pmemu::wal {
@@ -18,13 +19,6 @@ namespace {
 constexpr std::size_t kMaxCachedFds = 4;
 
 std::string temp_name() { return "xlogtemp." + std::to_string(::getpid()); }
-
-// Raises `a` to at least `v`.
-void store_max(std::atomic<std::uint64_t>& a, std::uint64_t v) {
-  std::uint64_t cur = a.load(std::memory_order_relaxed);
-  while (cur < v && !a.compare_exchange_weak(cur, v, std::memory_order_release, std::memory_order_relaxed)) {
-  }
-}
 
 }  // namespace
 
@@ -137,7 +131,7 @@ void Xlog::flush(Lsn upto) {
       if (::fdatasync(fd.value()) != 0) panic(io_error("fdatasync", path_of(tli, s)));
     }
   }
-  store_max(ctl_->flushed, w);
+  (void)raise_to_max(ctl_->flushed, w, std::memory_order_release);
 }
 
 Lsn Xlog::insert_position() const {
