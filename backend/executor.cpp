@@ -67,6 +67,7 @@ wal::Xlog& Executor::xlog() {
     auto& e = ipc::env();
     xlog_ = std::make_unique<wal::Xlog>(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                                         [](const std::string& why) { elog::log(elog::Level::Panic, why); });
+    xlog_->set_on_flushed(&replication::announce_flushed);  // flushed WAL is what walsenders may send
   }
   xlog_->set_fsync(wal::FsyncEnabled{ipc::env().settings.fsync});
   return *xlog_;
@@ -75,7 +76,6 @@ wal::Xlog& Executor::xlog() {
 void Executor::commit(Lsn end) {
   if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off) {
     xlog().flush(end);
-    replication::announce_flushed(xlog().flushed());  // flushed WAL is what walsenders may send
     // A cancelled wait is only a WARNING: the row is committed locally.
     if (auto warning = wait_for_sync_rep(end, io_)) protocol::notice_response(io_.out(), *warning);
   }
@@ -90,7 +90,6 @@ void Executor::commit(Lsn end) {
 void Executor::make_visible_durable(Lsn upto) {
   if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off && xlog().flushed() < upto) {
     xlog().flush(upto);
-    replication::announce_flushed(xlog().flushed());
   }
 }
 
@@ -265,12 +264,8 @@ std::optional<PgError> Executor::show(const sql::Show& s) {
 
 std::optional<PgError> Executor::interruptible_wait(int ms) {
   ipc::WaitSpec w;
-  auto* slot = ipc::my_proc_slot();
-  w.latch = slot ? &slot->latch : nullptr;
   w.timeout_ms = ms;
-  auto ev = ipc::wait_event(w);
-  if (slot) ipc::reset_latch(slot->latch);
-  if (ev & ipc::kWaitPostmasterDeath)
+  if (ipc::wait_on_my_latch(w) & ipc::kWaitPostmasterDeath)
     fatal_exit(io_, PgError::postmaster_died());
   if (auto why = process_interrupts(io_, true); why != Cancel::kNone) return cancel_error(why);
   return std::nullopt;
@@ -323,7 +318,6 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
       if (in_recovery()) return recovery_in_progress();
       Lsn at = xlog().switch_segment();
       xlog().flush(at);
-      replication::announce_flushed(xlog().flushed());
       return one(kPgLsnType, at.str());
     }
     case sql::Function::kPgSleep: {

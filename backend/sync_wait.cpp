@@ -37,7 +37,6 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
   auto& shm = *e.areas.syncrep;
   const auto m = static_cast<std::uint32_t>(*mode);
   if (shm.released[m].load() >= commit_end.get()) return std::nullopt;
-  auto* slot = ipc::my_proc_slot();
   auto& me = shm.waiters[e.my_slot.get()];
   // A release that came after an earlier wait was already answered.
   (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);
@@ -50,11 +49,9 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
       return std::nullopt;
     }
     ipc::WaitSpec w;
-    w.latch = &slot->latch;
     w.timeout_ms = 1000;
     ipc::wake_on_messages(w);
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
+    auto ev = ipc::wait_on_my_latch(w);
     // The message is the wake-up; released[] stays the authority, because a
     // message may be stale (sent for an earlier wait of this slot).
     (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);

@@ -48,10 +48,7 @@ class LiveSteps final : public CheckpointSteps {
 
   kv::KvSnapshot snap;  // taken under the table lock at the redo point
 
-  void flush_wal(Lsn upto) override {
-    xlog_.flush(upto);
-    replication::announce_flushed(xlog_.flushed());
-  }
+  void flush_wal(Lsn upto) override { xlog_.flush(upto); }
 
   wal::Status write_image(Lsn at) override {
     return kv::write_image(image_path(), snap, at, kv::Fsync{ipc::env().settings.fsync});

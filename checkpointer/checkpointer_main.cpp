@@ -141,6 +141,7 @@ void checkpointer_main() {
 
   wal::Xlog xlog(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                  [](const std::string& why) { elog::log(elog::Level::Panic, why); });
+  xlog.set_on_flushed(&replication::announce_flushed);
   auto last_checkpoint = Clock::now();
   std::uint64_t seen_requests = shm.requests.load();
   Lsn last_checkpoint_end;
@@ -182,17 +183,13 @@ void checkpointer_main() {
     }
     if (recovery_done && xlog.written() > xlog.flushed()) {
       xlog.flush(xlog.written());
-      replication::announce_flushed(xlog.flushed());
     }
 
     auto until_timed = std::chrono::duration_cast<std::chrono::milliseconds>(
                            last_checkpoint + timeout - Clock::now()).count();
     ipc::WaitSpec w;
-    w.latch = &slot->latch;
     w.timeout_ms = static_cast<int>(std::max<long long>(1, std::min<long long>(kAsyncFlushMs, until_timed)));
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
-    if (ev & ipc::kWaitPostmasterDeath) leave(1);
+    if (ipc::wait_on_my_latch(w) & ipc::kWaitPostmasterDeath) leave(1);
   }
 }
 

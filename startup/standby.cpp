@@ -64,7 +64,6 @@ class Standby {
   // The loop of standby mode; returns once promotion was asked for, with
   // the walreceiver stopped and everything it flushed replayed.
   void run() {
-    auto* slot = ipc::my_proc_slot();
     for (;;) {
       check_startup_interrupts();
       if (promotion_requested()) {
@@ -80,14 +79,12 @@ class Standby {
       manage_walreceiver();
 
       ipc::WaitSpec w;
-      w.latch = &slot->latch;
       w.timeout_ms = 100;
       // The walreceiver's kWalReceivedFlushed messages wake us after each
       // flush. They name a position but not its timeline, so replay still
       // takes the timeline-qualified one from replication::WalRcvData (flushed_on).
       ipc::wake_on_messages(w);
-      auto ev = ipc::wait_event(w);
-      ipc::reset_latch(slot->latch);
+      auto ev = ipc::wait_on_my_latch(w);
       if (ev & ipc::kWaitPostmasterDeath) ipc::exit_child_cleanly(1);
       (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalReceivedFlushed);
     }

@@ -28,6 +28,7 @@
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
 #include "recovery/recovery_shmem.h"
+#include "replication/walsnd_ctl.h"
 #include "startup/redo.h"
 #include "startup/standby.h"
 #include "startup/timeline.h"
@@ -198,6 +199,7 @@ void startup_main() {
 
   wal::Xlog xlog(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                  [](const std::string& why) { elog::log(Level::Panic, why); });
+  xlog.set_on_flushed(&replication::announce_flushed);
   wal::WalReader reader(e.data_dir + "/pg_wal", e.wal_segment_size, recovery_history(cf, standby));
   reader.seek(cf.redo);
   RedoResult redo;

@@ -117,21 +117,26 @@ Lsn Xlog::switch_segment() {
 
 void Xlog::flush(Lsn upto) {
   if (ctl_->flushed.load(std::memory_order_acquire) >= upto.get()) return;
-  shmem::RobustLock lock(ctl_->flush_lock);
-  const std::uint64_t old = ctl_->flushed.load(std::memory_order_acquire);
-  if (old >= upto.get()) return;  // someone else's fdatasync covered us
-  const std::uint64_t w = ctl_->written.load(std::memory_order_acquire);
-  if (w <= old) return;
-  if (fsync_) {
-    const TimeLineId tli{ctl_->tli.load(std::memory_order_relaxed)};
-    const SegNo last = segno_of_end(Lsn{w}, seg_size_);
-    for (SegNo s = segno_of(Lsn{old}, seg_size_); s <= last; s = SegNo{s.get() + 1}) {
-      auto fd = segment_fd(tli, s);
-      if (!fd.ok()) panic(fd.error());
-      if (::fdatasync(fd.value()) != 0) panic(io_error("fdatasync", path_of(tli, s)));
+  std::uint64_t now_flushed = 0;
+  {
+    shmem::RobustLock lock(ctl_->flush_lock);
+    const std::uint64_t old = ctl_->flushed.load(std::memory_order_acquire);
+    if (old >= upto.get()) return;  // someone else's fdatasync covered us, and told the walsenders
+    const std::uint64_t w = ctl_->written.load(std::memory_order_acquire);
+    if (w <= old) return;
+    if (fsync_) {
+      const TimeLineId tli{ctl_->tli.load(std::memory_order_relaxed)};
+      const SegNo last = segno_of_end(Lsn{w}, seg_size_);
+      for (SegNo s = segno_of(Lsn{old}, seg_size_); s <= last; s = SegNo{s.get() + 1}) {
+        auto fd = segment_fd(tli, s);
+        if (!fd.ok()) panic(fd.error());
+        if (::fdatasync(fd.value()) != 0) panic(io_error("fdatasync", path_of(tli, s)));
+      }
     }
+    if (!raise_to_max(ctl_->flushed, w, std::memory_order_release)) return;
+    now_flushed = w;
   }
-  (void)raise_to_max(ctl_->flushed, w, std::memory_order_release);
+  if (on_flushed_) on_flushed_(Lsn{now_flushed});
 }
 
 Lsn Xlog::insert_position() const {

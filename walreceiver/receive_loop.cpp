@@ -129,7 +129,6 @@ StreamEnd receive_stream(PrimaryConn& conn, Lsn start, TimeLineId tli) {
   auto& e = ipc::env();
   Receiver r{conn, tli, WalFileWriter(e.data_dir + "/pg_wal", e.wal_segment_size, tli, e.settings.fsync), start,
              start, Lsn{}};
-  auto* slot = ipc::my_proc_slot();
   r.reply(false);
   for (;;) {
     check_interrupts();
@@ -138,12 +137,10 @@ StreamEnd receive_stream(PrimaryConn& conn, Lsn start, TimeLineId tli) {
     r.housekeeping();
 
     ipc::WaitSpec w;
-    w.latch = &slot->latch;
     w.socket_fd = conn.socket();
     w.want_read = true;
     w.timeout_ms = 100;
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
+    auto ev = ipc::wait_on_my_latch(w);
     if (ev & ipc::kWaitPostmasterDeath) walrcv_leave(1);
     if ((ev & ipc::kWaitSocketReadable) && !conn.consume_input())
       walrcv_fatal("could not receive data from WAL stream: " + conn.last_error());

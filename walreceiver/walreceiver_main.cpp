@@ -156,7 +156,6 @@ StartPoint wait_for_new_start() {
   emit_state();
   ipc::set_ps_title("walreceiver idle");
   wake_startup();
-  auto* slot = ipc::my_proc_slot();
   for (;;) {
     check_interrupts();
     if (r.transition(replication::WalRcvState::Restarting, replication::WalRcvState::Streaming)) {
@@ -165,11 +164,7 @@ StartPoint wait_for_new_start() {
       return next;
     }
     if (r.current() == replication::WalRcvState::Stopping) walrcv_leave(1);
-    ipc::WaitSpec w;
-    w.latch = &slot->latch;
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
-    if (ev & ipc::kWaitPostmasterDeath) walrcv_leave(1);
+    if (ipc::wait_on_my_latch(ipc::WaitSpec{}) & ipc::kWaitPostmasterDeath) walrcv_leave(1);
   }
 }
 

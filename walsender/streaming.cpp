@@ -184,7 +184,6 @@ struct Stream {
   }
 
   void loop() {
-    auto* slot_proc = ipc::my_proc_slot();
     for (;;) {
       check_interrupts(p);
       // The last cycle must reach the shutdown checkpoint, flushed before
@@ -199,14 +198,12 @@ struct Stream {
       if (!p.conn.try_flush()) walsender_exit(p, 0);
       if (!caught_up && p.conn.pending() < kMaxPendingOutput) continue;
       ipc::WaitSpec w;
-      w.latch = &slot_proc->latch;
       w.socket_fd = p.conn.fd();
       w.want_read = true;
       w.want_write = p.conn.pending() > 0;
       w.timeout_ms = sleep_ms;
       ipc::wake_on_messages(w);
-      auto ev = ipc::wait_event(w);
-      ipc::reset_latch(slot_proc->latch);
+      auto ev = ipc::wait_on_my_latch(w);
       if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
       if (Lsn told = ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalFlushed); told > flushed) flushed = told;
       if (ev & ipc::kWaitLatch) flushed = std::max(flushed, flush_lsn());

@@ -64,13 +64,9 @@ bool flush_all(WalSenderProc& p) {
 }
 
 void nap(WalSenderProc& p, int ms) {
-  auto* slot = ipc::my_proc_slot();
   ipc::WaitSpec w;
-  w.latch = &slot->latch;
   w.timeout_ms = ms;
-  auto ev = ipc::wait_event(w);
-  ipc::reset_latch(slot->latch);
-  if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
+  if (ipc::wait_on_my_latch(w) & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
   check_interrupts(p);
 }
 
@@ -100,7 +96,6 @@ namespace {
 // Between commands: wait for a whole message, keeping an eye on signals.
 // nullopt: the client closed the connection.
 std::optional<protocol::FrontendCommand> next_command(WalSenderProc& p) {
-  auto* slot = ipc::my_proc_slot();
   for (;;) {
     check_interrupts(p);
     // A client that does not read its answers gets no new command run.
@@ -113,12 +108,10 @@ std::optional<protocol::FrontendCommand> next_command(WalSenderProc& p) {
     if (!p.conn.try_flush()) return std::nullopt;
     if (held_back && !p.conn.output_full()) continue;
     ipc::WaitSpec w;
-    w.latch = &slot->latch;
     w.socket_fd = p.conn.fd();
     w.want_read = !p.conn.output_full();
     w.want_write = p.conn.pending() > 0;
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
+    auto ev = ipc::wait_on_my_latch(w);
     if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
     if ((ev & ipc::kWaitSocketReadable) && !p.conn.read_available()) return std::nullopt;
   }
