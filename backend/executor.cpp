@@ -307,7 +307,7 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
     case sql::Function::kPgLastWalReplayLsn: {
       auto& rec = *ipc::env().areas.recovery;
       Lsn v{rec.replayed_upto.load()};
-      const bool shown = rec.standby.load() != 0 || ipc::env().areas.walrcv->flushed_upto.load() != 0;
+      const bool shown = rec.standby.load() != 0 || ipc::env().areas.walrcv->flushed_upto.load().valid();
       return one(kPgLsnType, shown && v.valid() ? std::optional<std::string>(v.str()) : std::nullopt);
     }
     case sql::Function::kPgIsInRecovery: return one(protocol::kBoolType, std::string(in_recovery() ? "t" : "f"));

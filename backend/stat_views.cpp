@@ -93,8 +93,8 @@ void write_pg_stat_wal_receiver(protocol::Buffer& out) {
     protocol::command_complete(out, "SELECT 0");
     return;
   }
-  auto lsn = [](std::uint64_t v) { return Lsn{v}.str(); };
-  protocol::data_row(out, {std::to_string(pid), std::string(replication::state_name(rcv.current())), lsn(rcv.receive_start),
+  auto lsn = [](Lsn v) { return v.str(); };
+  protocol::data_row(out, {std::to_string(pid), std::string(replication::state_name(rcv.current())), lsn(Lsn{rcv.receive_start}),
                            lsn(rcv.written_upto.load()), lsn(rcv.flushed_upto.load()),
                            std::to_string(rcv.received_tli.load()), lsn(rcv.latest_wal_end.load()),
                            std::string(rcv.sender_host), std::to_string(rcv.sender_port.load())});

@@ -36,15 +36,15 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
     return std::nullopt;
   auto& shm = *e.areas.syncrep;
   const auto m = static_cast<std::uint32_t>(*mode);
-  if (shm.released[m].load() >= commit_end.get()) return std::nullopt;
+  if (shm.released[m].load() >= commit_end) return std::nullopt;
   auto& me = shm.waiters[e.my_slot.get()];
   // A release that came after an earlier wait was already answered.
   (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);
   me.mode.store(m, std::memory_order_release);
-  me.wait_lsn.store(commit_end.get(), std::memory_order_seq_cst);
-  auto done = [&] { me.wait_lsn.store(0, std::memory_order_release); };
+  me.wait_lsn.store(commit_end, std::memory_order_seq_cst);
+  auto done = [&] { me.wait_lsn.store(Lsn{}, std::memory_order_release); };
   for (;;) {
-    if (shm.released[m].load(std::memory_order_seq_cst) >= commit_end.get()) {
+    if (shm.released[m].load(std::memory_order_seq_cst) >= commit_end) {
       done();
       return std::nullopt;
     }

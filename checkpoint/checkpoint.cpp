@@ -153,8 +153,8 @@ CheckpointOutcome perform_restartpoint(wal::Xlog& xlog) {
       return out;
     }
     wal::ControlFile cf = control.value();
-    out.lsn = Lsn{rec.checkpoint_lsn.load(std::memory_order_acquire)};
-    out.redo = Lsn{rec.checkpoint_redo.load(std::memory_order_relaxed)};
+    out.lsn = rec.checkpoint_lsn.load(std::memory_order_acquire);
+    out.redo = rec.checkpoint_redo.load(std::memory_order_relaxed);
     const TimeLineId tli{rec.checkpoint_tli.load(std::memory_order_relaxed)};
     const Lsn image_at{rec.replayed_upto.load(std::memory_order_acquire)};
     if (!out.lsn.valid() || out.lsn <= cf.checkpoint || image_at < out.lsn) {

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <new>
 
-#include "common/atomic_max.h"
 #include "ipc/lsn_notice.h"
 #include "ipc/process_env.h"
 #include "shmem/proc_slots.h"
@@ -68,13 +67,13 @@ WalSnd* claim_slot(WalSndCtl& ctl, std::int32_t pid, const SlotIdentity& who) {
     w.state.store(static_cast<std::uint32_t>(WalSndState::Startup));
     w.stop_requested.store(ctl.init_stopping.load());
     w.proc_slot = who.proc_slot;
-    w.sent.store(0);
-    w.write.store(0);
-    w.flush.store(0);
-    w.apply.store(0);
+    w.sent.store(Lsn{});
+    w.write.store(Lsn{});
+    w.flush.store(Lsn{});
+    w.apply.store(Lsn{});
     w.reply_time.store(0);
     w.sync_priority.store(0);
-    w.announced.store(0);
+    w.announced.store(Lsn{});
     copy_text(w.application_name, sizeof w.application_name, who.application_name);
     copy_text(w.client_addr, sizeof w.client_addr, who.client_addr);
     w.published.store(1, std::memory_order_release);
@@ -97,7 +96,7 @@ void announce_flushed(Lsn flushed) {
   for (std::uint32_t i = 0; i < ctl->max_wal_senders; ++i) {
     auto& w = ctl->walsnds[i];
     if (!w.published.load(std::memory_order_acquire) || !streams(w)) continue;
-    if (raise_to_max(w.announced, flushed.get())) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::kWalFlushed, flushed);
+    if (w.announced.raise_to(flushed)) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::kWalFlushed, flushed);
   }
 }
 
@@ -145,10 +144,10 @@ std::vector<WalSndSnapshot> snapshot(const WalSndCtl& ctl) {
     WalSndSnapshot s;
     s.pid = w.pid.load();
     s.state = static_cast<WalSndState>(w.state.load());
-    s.sent = Lsn{w.sent.load()};
-    s.write = Lsn{w.write.load()};
-    s.flush = Lsn{w.flush.load()};
-    s.apply = Lsn{w.apply.load()};
+    s.sent = w.sent.load();
+    s.write = w.write.load();
+    s.flush = w.flush.load();
+    s.apply = w.apply.load();
     s.reply_time = w.reply_time.load();
     s.application_name = w.application_name;
     s.client_addr = w.client_addr;

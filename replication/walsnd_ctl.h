@@ -44,6 +44,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "wal/atomic_lsn.h"
 #include "shmem/robust_mutex.h"
 #include "wal/lsn.h"
 
@@ -62,13 +63,13 @@ struct WalSnd {
   std::atomic<std::uint32_t> state;
   std::atomic<std::uint32_t> stop_requested;
   std::uint32_t proc_slot;  // index into ProcSlots: where this walsender's latch lives
-  std::atomic<std::uint64_t> sent;
-  std::atomic<std::uint64_t> write;
-  std::atomic<std::uint64_t> flush;
-  std::atomic<std::uint64_t> apply;
+  AtomicLsn sent;
+  AtomicLsn write;
+  AtomicLsn flush;
+  AtomicLsn apply;
   std::atomic<std::int64_t> reply_time;  // PostgreSQL-epoch microseconds, 0 = none yet
   std::atomic<std::uint32_t> sync_priority;
-  std::atomic<std::uint64_t> announced;
+  AtomicLsn announced;
   char application_name[64];
   char client_addr[64];
 };

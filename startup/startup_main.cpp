@@ -219,7 +219,7 @@ void startup_main() {
     });
   }
   if (!redo.error.empty()) fail(redo.error);
-  recovery.replayed_upto.store(redo.end.get());
+  recovery.replayed_upto.store(redo.end);
   if (!clean && !standby) {
     elog::log(Level::Log, redo.end_reason_short);
     elog::log(Level::Log, redo.records_applied > 0 ? "redo done at " + redo.last_record.str() : "redo is not required");

@@ -37,10 +37,10 @@ void WalReceiverControl::request(Lsn from, TimeLineId tli) {
   // flushed_upto describes received_tli's files: on another timeline it
   // starts over at the new start; on the same one it only moves forward.
   if (rcv_.received_tli.load() != tli.get()) {
-    rcv_.flushed_upto.store(start.get(), std::memory_order_release);
+    rcv_.flushed_upto.store(start, std::memory_order_release);
     rcv_.received_tli.store(tli.get(), std::memory_order_release);
-  } else if (rcv_.flushed_upto.load() < start.get()) {
-    rcv_.flushed_upto.store(start.get(), std::memory_order_release);
+  } else if (rcv_.flushed_upto.load() < start) {
+    rcv_.flushed_upto.store(start, std::memory_order_release);
   }
   last_request_ = Clock::now();
   if (was == replication::WalRcvState::Waiting) {
@@ -80,7 +80,7 @@ void WalReceiverControl::give_up_stale_start() {
 
 std::optional<Lsn> WalReceiverControl::flushed_on(TimeLineId tli) const {
   if (rcv_.received_tli.load(std::memory_order_acquire) != tli.get()) return std::nullopt;
-  return Lsn{rcv_.flushed_upto.load(std::memory_order_acquire)};
+  return rcv_.flushed_upto.load(std::memory_order_acquire);
 }
 
 bool WalReceiverControl::settings_changed() const {

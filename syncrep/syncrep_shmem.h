@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "wal/atomic_lsn.h"
 #include "common/strong_id.h"
 #include "wal/lsn.h"
 
@@ -31,13 +32,13 @@ namespace pmemu::syncrep {
 enum class WaitMode : std::uint32_t { Write = 0, Flush = 1, Apply = 2 };  // do not renumber
 
 struct Waiter {
-  std::atomic<std::uint64_t> wait_lsn;
+  AtomicLsn wait_lsn;
   std::atomic<std::uint32_t> mode;
-  std::atomic<std::uint64_t> answered;
+  AtomicLsn answered;
 };
 
 struct SyncRepShmem {
-  std::atomic<std::uint64_t> released[3];
+  AtomicLsn released[3];
   std::uint32_t num_slots;
   Waiter waiters[1];  // really num_slots
 

@@ -21,7 +21,7 @@ using protocol::XLogData;
 using protocol::now_pg_micros;
 
 // The startup process's replay position: the apply field of status replies.
-Lsn replayed() { return Lsn{ipc::env().areas.recovery->replayed_upto.load(std::memory_order_acquire)}; }
+Lsn replayed() { return ipc::env().areas.recovery->replayed_upto.load(std::memory_order_acquire); }
 
 struct Receiver {
   PrimaryConn& conn;
@@ -49,12 +49,12 @@ struct Receiver {
     if (auto* w = std::get_if<XLogData>(&msg)) {
       if (auto err = writer.write(w->start, w->data); !err.empty()) walrcv_fatal(err);
       written = writer.end();
-      r.written_upto.store(written.get(), std::memory_order_release);
-      r.latest_wal_end.store(w->wal_end.get());
+      r.written_upto.store(written, std::memory_order_release);
+      r.latest_wal_end.store(w->wal_end);
       r.last_msg_send_time.store(w->send_time);
       r.last_msg_receipt_time.store(now_pg_micros());
     } else if (auto* k = std::get_if<Keepalive>(&msg)) {
-      r.latest_wal_end.store(k->wal_end.get());
+      r.latest_wal_end.store(k->wal_end);
       r.last_msg_send_time.store(k->send_time);
       r.last_msg_receipt_time.store(now_pg_micros());
       if (k->reply_requested) reply(false);
@@ -68,7 +68,7 @@ struct Receiver {
     if (written == flushed) return false;
     if (auto err = writer.flush(); !err.empty()) walrcv_fatal(err);
     flushed = writer.end();
-    rcv().flushed_upto.store(flushed.get(), std::memory_order_release);
+    rcv().flushed_upto.store(flushed, std::memory_order_release);
     return true;
   }
 

@@ -119,7 +119,7 @@ void publish_sender(PrimaryConn& conn) {
 void emit_state() {
   auto& r = rcv();
   events::emit("walreceiver_state", {{"status", state_name(r.current())}, {"tli", r.received_tli.load()},
-                                     {"flushed", events::Lsn{r.flushed_upto.load()}}});
+                                     {"flushed", events::Lsn{r.flushed_upto.load().get()}}});
 }
 
 // Streams one timeline from `start`; returns once the primary ended it

@@ -64,9 +64,9 @@ struct Stream {
 
   void on_status_reply(const protocol::StatusReply& r) {
     auto& me = *p.me;
-    me.write.store(r.write.get());
-    me.flush.store(r.flush.get());
-    me.apply.store(r.apply.get());
+    me.write.store(r.write);
+    me.flush.store(r.flush);
+    me.apply.store(r.apply);
     me.reply_time.store(r.send_time);
     if (!slot.empty() && r.flush.valid()) replication::advance_slot(*p.ctl, slot, r.flush);
     replication::release_sync_waiters(*p.ctl);
@@ -127,7 +127,7 @@ struct Stream {
         walsender_fatal(p, PgError::fatal(sqlstate::kUndefinedFile, st.error));
       protocol::copy_data(p.conn.out(), msg);
       sent = end;
-      p.me->sent.store(sent.get());
+      p.me->sent.store(sent);
     }
     if (send.historic && sent >= send.valid_upto) end_copy();
     return sent >= upto;
@@ -255,7 +255,7 @@ std::optional<PgError> start_replication(WalSenderProc& p, const protocol::repl:
                                                           flushed.str());
     }
     Stream s{p, WalSource(e.data_dir + "/pg_wal", e.wal_segment_size), send, cmd.slot.value_or(""), cmd.start};
-    p.me->sent.store(cmd.start.get());
+    p.me->sent.store(cmd.start);
     p.streaming = true;
     p.set_title("streaming " + cmd.start.str());
     s.loop();

@@ -26,7 +26,7 @@ namespace sqlstate = protocol::sqlstate;
 void WalSenderProc::set_state(replication::WalSndState s) {
   me->state.store(static_cast<std::uint32_t>(s));
   events::emit("walsender_state", {{"state", state_name(s)}, {"app", ipc::env().settings.application_name},
-                                   {"sent", events::Lsn{me->sent.load()}}, {"flush", events::Lsn{me->flush.load()}}});
+                                   {"sent", events::Lsn{me->sent.load().get()}}, {"flush", events::Lsn{me->flush.load().get()}}});
 }
 
 void WalSenderProc::set_title(const std::string& what) {

@@ -100,8 +100,8 @@ TEST_CASE("WalSndCtl: claim until full, release frees, stopping handshake") {
   CHECK(snap[0].state == replication::WalSndState::Startup);
 
   CHECK_FALSE(replication::oldest_sent(ctl).valid());
-  a->sent.store(0x5000000);
-  b->sent.store(0x3000000);
+  a->sent.store(Lsn{0x5000000});
+  b->sent.store(Lsn{0x3000000});
   CHECK(replication::oldest_sent(ctl) == Lsn{0x3000000});
 
   CHECK_FALSE(replication::all_stopping(ctl));
