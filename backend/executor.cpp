@@ -67,7 +67,7 @@ wal::Xlog& Executor::xlog() {
     auto& e = ipc::env();
     xlog_ = std::make_unique<wal::Xlog>(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                                         [](const std::string& why) { elog::log(elog::Level::Panic, why); });
-    xlog_->set_on_flushed(&replication::announce_flushed);  // flushed WAL is what walsenders may send
+    xlog_->set_on_flushed(replication::announcer(e.areas.walsnd));  // flushed WAL is what walsenders may send
   }
   xlog_->set_fsync(wal::FsyncEnabled{ipc::env().settings.fsync});
   return *xlog_;

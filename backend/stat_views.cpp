@@ -68,7 +68,7 @@ void write_pg_stat_replication(protocol::Buffer& out) {
   std::size_t n = 0;
   if (auto* ctl = ipc::env().areas.walsnd) {
     const auto snap = replication::snapshot(*ctl);
-    const auto sync = replication::sync_states(snap);
+    const auto sync = replication::sync_states(snap, ipc::env().settings.synchronous_standby_names);
     for (std::size_t i = 0; i < snap.size(); ++i) {
       const auto& w = snap[i];
       protocol::data_row(out, {std::to_string(w.pid), w.application_name, or_null(w.client_addr),

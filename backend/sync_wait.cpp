@@ -32,7 +32,7 @@ std::optional<syncrep::WaitMode> wait_mode() {
 std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
   auto& e = ipc::env();
   auto mode = wait_mode();
-  if (!mode || !syncrep::current_standby_names().defined() || e.areas.recovery->in_recovery.load() != 0 || !e.areas.syncrep)
+  if (!mode || !syncrep::current_standby_names(e.settings.synchronous_standby_names).defined() || e.areas.recovery->in_recovery.load() != 0 || !e.areas.syncrep)
     return std::nullopt;
   auto& shm = *e.areas.syncrep;
   const auto m = static_cast<std::uint32_t>(*mode);

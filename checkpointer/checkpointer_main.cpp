@@ -44,7 +44,7 @@ bool run_checkpoint(wal::Xlog& xlog, checkpoint::CheckpointKind kind, const char
   if (ipc::env().settings.log_checkpoints) log_start(flags);
   events::emit("checkpoint_start", {{"kind", event_kind(kind, flags)}, {"lsn", events::Lsn{xlog.insert_position().get()}}});
   shm.started.fetch_add(1);
-  auto o = checkpoint::perform_checkpoint(xlog, kind);
+  auto o = checkpoint::perform_checkpoint(checkpoint::context_of(ipc::env()), xlog, kind);
   if (!o.ok) {
     shm.failed.fetch_add(1);
     shm.done.fetch_add(1);
@@ -64,7 +64,7 @@ bool run_checkpoint(wal::Xlog& xlog, checkpoint::CheckpointKind kind, const char
 void run_restartpoint(wal::Xlog& xlog, const char* flags) {
   auto& shm = *ipc::env().areas.checkpointer;
   shm.started.fetch_add(1);
-  auto o = checkpoint::perform_restartpoint(xlog);
+  auto o = checkpoint::perform_restartpoint(checkpoint::context_of(ipc::env()), xlog);
   if (o.ok && o.skipped) {
     elog::log(elog::Level::Debug2, o.recovery_ended ? std::string("skipping restartpoint, recovery has already ended")
                                                     : "skipping restartpoint, already performed at " + o.lsn.str());
@@ -104,7 +104,7 @@ void mark_shut_down_in_recovery() {
 // wal_sender_timeout afterwards.
 void stop_walsenders() {
   auto& ctl = *ipc::env().areas.walsnd;
-  replication::init_stopping(ctl);
+  replication::init_stopping(ctl, *ipc::env().areas.procs);
   const auto deadline = Clock::now() + std::chrono::seconds(60);
   while (!replication::all_stopping(ctl) && Clock::now() < deadline) {
     ipc::WaitSpec w;
@@ -141,7 +141,7 @@ void checkpointer_main() {
 
   wal::Xlog xlog(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                  [](const std::string& why) { elog::log(elog::Level::Panic, why); });
-  xlog.set_on_flushed(&replication::announce_flushed);
+  xlog.set_on_flushed(replication::announcer(e.areas.walsnd));
   auto last_checkpoint = Clock::now();
   std::uint64_t seen_requests = shm.requests.load();
   Lsn last_checkpoint_end;
@@ -155,7 +155,7 @@ void checkpointer_main() {
       if (recovery_done) {
         stop_walsenders();
         if (!run_checkpoint(xlog, checkpoint::CheckpointKind::Shutdown, "shutdown immediate")) leave(1);
-        replication::wake_for_shutdown_checkpoint(*e.areas.walsnd);
+        replication::wake_for_shutdown_checkpoint(*e.areas.walsnd, *e.areas.procs);
       } else {
         mark_shut_down_in_recovery();
       }

@@ -1,6 +1,6 @@
 #include "replication/sync_release.h"
 
-#include "ipc/process_env.h"
+#include "shmem/proc_slots.h"
 #include "syncrep/current_names.h"
 #include "syncrep/sync_positions.h"
 #include "syncrep/syncrep_shmem.h"
@@ -21,16 +21,17 @@ std::vector<syncrep::StandbyState> standby_states(const std::vector<WalSndSnapsh
 
 }  // namespace
 
-void release_sync_waiters(const WalSndCtl& ctl) {
-  auto* shm = ipc::env().areas.syncrep;
-  const auto& names = syncrep::current_standby_names();
-  if (!shm || !names.defined()) return;
+void release_sync_waiters(const WalSndCtl& ctl, syncrep::SyncRepShmem& shm, const shmem::ProcSlots& procs,
+                          const std::string& standby_names) {
+  const auto& names = syncrep::current_standby_names(standby_names);
+  if (!names.defined()) return;
   auto pos = syncrep::compute_sync_positions(names, standby_states(snapshot(ctl)));
-  if (pos.enough) syncrep::release_waiters(*shm, pos.write, pos.flush, pos.apply);
+  if (pos.enough) syncrep::release_waiters(shm, procs, pos.write, pos.flush, pos.apply);
 }
 
-std::vector<std::string> sync_states(const std::vector<WalSndSnapshot>& snap) {
-  return syncrep::compute_sync_positions(syncrep::current_standby_names(), standby_states(snap)).sync_state;
+std::vector<std::string> sync_states(const std::vector<WalSndSnapshot>& snap, const std::string& standby_names) {
+  return syncrep::compute_sync_positions(syncrep::current_standby_names(standby_names), standby_states(snap))
+      .sync_state;
 }
 
 }  // namespace pmemu::replication

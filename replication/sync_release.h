@@ -9,12 +9,22 @@
 
 #include "replication/walsnd_ctl.h"
 
+namespace pmemu::syncrep {
+struct SyncRepShmem;
+}
+namespace pmemu::shmem {
+struct ProcSlots;
+}
+
 namespace pmemu::replication {
 
 // Any walsender may call this after storing its standby's reply.
-void release_sync_waiters(const WalSndCtl& ctl);
+// `standby_names` is its synchronous_standby_names.
+void release_sync_waiters(const WalSndCtl& ctl, syncrep::SyncRepShmem& shm, const shmem::ProcSlots& procs,
+                          const std::string& standby_names);
 
 // sync_state for each entry of a snapshot, for pg_stat_replication.
-[[nodiscard]] std::vector<std::string> sync_states(const std::vector<WalSndSnapshot>& snap);
+[[nodiscard]] std::vector<std::string> sync_states(const std::vector<WalSndSnapshot>& snap,
+                                                   const std::string& standby_names);
 
 }  // namespace pmemu::replication

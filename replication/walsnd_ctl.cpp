@@ -6,7 +6,6 @@
 #include <new>
 
 #include "ipc/lsn_notice.h"
-#include "ipc/process_env.h"
 #include "shmem/proc_slots.h"
 
 namespace pmemu::replication {
@@ -18,9 +17,8 @@ void copy_text(char* dst, std::size_t cap, const std::string& src) {
   dst[n] = '\0';
 }
 
-void ring(const WalSnd& w) {
-  auto* procs = ipc::env().areas.procs;
-  if (procs && w.proc_slot < procs->count) shmem::set_latch(procs->slots[w.proc_slot].latch);
+void ring(shmem::ProcSlots& procs, const WalSnd& w) {
+  if (w.proc_slot < procs.count) shmem::set_latch(procs.slots[w.proc_slot].latch);
 }
 
 // Only a walsender in the CopyBoth loop reads kWalFlushed; one running a
@@ -87,14 +85,18 @@ void release_slot(WalSnd& w) {
   w.pid.store(0, std::memory_order_release);
 }
 
-void announce_flushed(Lsn flushed) {
-  auto* ctl = ipc::env().areas.walsnd;
-  if (!ctl) return;
+std::function<void(Lsn)> announcer(WalSndCtl* ctl) {
+  return [ctl](Lsn flushed) {
+    if (ctl) announce_flushed(*ctl, flushed);
+  };
+}
+
+void announce_flushed(WalSndCtl& ctl, Lsn flushed) {
   // Pairs with the fence after a walsender enters Catchup and before it reads
   // the flush position: either it sees our flush, or we see it streaming.
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  for (std::uint32_t i = 0; i < ctl->max_wal_senders; ++i) {
-    auto& w = ctl->walsnds[i];
+  for (std::uint32_t i = 0; i < ctl.max_wal_senders; ++i) {
+    auto& w = ctl.walsnds[i];
     if (!w.published.load(std::memory_order_acquire) || !streams(w)) continue;
     if (w.announced.raise_to(flushed)) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::kWalFlushed, flushed);
   }
@@ -111,13 +113,13 @@ Lsn oldest_sent(const WalSndCtl& ctl) {
   return oldest;
 }
 
-void init_stopping(WalSndCtl& ctl) {
+void init_stopping(WalSndCtl& ctl, shmem::ProcSlots& procs) {
   ctl.init_stopping.store(1);
   for (std::uint32_t i = 0; i < ctl.max_wal_senders; ++i) {
     auto& w = ctl.walsnds[i];
     if (!w.pid.load()) continue;
     w.stop_requested.store(1);
-    ring(w);
+    ring(procs, w);
   }
 }
 
@@ -129,10 +131,10 @@ bool all_stopping(const WalSndCtl& ctl) {
   return true;
 }
 
-void wake_for_shutdown_checkpoint(WalSndCtl& ctl) {
+void wake_for_shutdown_checkpoint(const WalSndCtl& ctl, shmem::ProcSlots& procs) {
   for (std::uint32_t i = 0; i < ctl.max_wal_senders; ++i) {
     auto& w = ctl.walsnds[i];
-    if (w.published.load(std::memory_order_acquire)) ring(w);
+    if (w.published.load(std::memory_order_acquire)) ring(procs, w);
   }
 }
 

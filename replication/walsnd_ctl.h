@@ -40,12 +40,14 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
-#include "wal/atomic_lsn.h"
+#include "shmem/proc_slots.h"
 #include "shmem/robust_mutex.h"
+#include "wal/atomic_lsn.h"
 #include "wal/lsn.h"
 
 namespace pmemu::replication {
@@ -118,20 +120,23 @@ void release_slot(WalSnd& w);
 // flushed up to `flushed` (ipc/lsn_notice.h: its latch if no message can be
 // queued). Call after advancing the flush position; walsenders already told
 // about `flushed` or more get nothing.
-void announce_flushed(Lsn flushed);
+void announce_flushed(WalSndCtl& ctl, Lsn flushed);
+// announce_flushed as the on-flushed hook of a process's WAL writer
+// (wal/xlog.h); does nothing without the area.
+[[nodiscard]] std::function<void(Lsn)> announcer(WalSndCtl* ctl);
 
 // Lowest Lsn some live walsender may still read (its sent position), or an
 // invalid Lsn if none streams. Used with the slots' floor by the checkpointer.
 [[nodiscard]] Lsn oldest_sent(const WalSndCtl& ctl);
 
 // --- checkpointer side (PostgreSQL's WalSndInitStopping / WalSndWaitStopping) ---
-void init_stopping(WalSndCtl& ctl);
+void init_stopping(WalSndCtl& ctl, shmem::ProcSlots& procs);
 // True once every slot is free or STOPPING. The checkpointer polls it.
 [[nodiscard]] bool all_stopping(const WalSndCtl& ctl);
 // Called after the shutdown checkpoint record is flushed: rings every
 // walsender so that it sends the record at once. The request to finish is
 // the postmaster's (PmSignalData::walsender_last_cycle, at PM_SHUTDOWN_2).
-void wake_for_shutdown_checkpoint(WalSndCtl& ctl);
+void wake_for_shutdown_checkpoint(const WalSndCtl& ctl, shmem::ProcSlots& procs);
 
 // A reader's consistent-enough copy of one slot for pg_stat_replication.
 struct WalSndSnapshot {

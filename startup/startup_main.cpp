@@ -199,7 +199,7 @@ void startup_main() {
 
   wal::Xlog xlog(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                  [](const std::string& why) { elog::log(Level::Panic, why); });
-  xlog.set_on_flushed(&replication::announce_flushed);
+  xlog.set_on_flushed(replication::announcer(e.areas.walsnd));
   wal::WalReader reader(e.data_dir + "/pg_wal", e.wal_segment_size, recovery_history(cf, standby));
   reader.seek(cf.redo);
   RedoResult redo;
@@ -241,7 +241,7 @@ void startup_main() {
   if (!clean) {
     if (e.settings.log_checkpoints) elog::log(Level::Log, "checkpoint starting: end-of-recovery immediate wait");
     events::emit("checkpoint_start", {{"kind", "end-of-recovery"}, {"lsn", events::Lsn{xlog.insert_position().get()}}});
-    auto o = checkpoint::perform_checkpoint(xlog, checkpoint::CheckpointKind::EndOfRecovery);
+    auto o = checkpoint::perform_checkpoint(checkpoint::context_of(e), xlog, checkpoint::CheckpointKind::EndOfRecovery);
     if (!o.ok) fail("end-of-recovery checkpoint failed: " + o.error);
     events::emit("checkpoint_done", {{"kind", "end-of-recovery"}, {"lsn", events::Lsn{o.lsn.get()}}, {"redo", events::Lsn{o.redo.get()}}});
     if (e.settings.log_checkpoints) elog::log(Level::Log, checkpoint::describe_checkpoint(o));

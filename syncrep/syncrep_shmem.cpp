@@ -1,17 +1,15 @@
 #include "syncrep/syncrep_shmem.h"
 
 #include "ipc/lsn_notice.h"
-#include "ipc/process_env.h"
 
 namespace pmemu::syncrep {
 
-void release_waiters(SyncRepShmem& shm, Lsn write, Lsn flush, Lsn apply) {
+void release_waiters(SyncRepShmem& shm, const shmem::ProcSlots& procs, Lsn write, Lsn flush, Lsn apply) {
   bool moved = shm.released[0].raise_to(write);
   moved = shm.released[1].raise_to(flush) || moved;
   moved = shm.released[2].raise_to(apply) || moved;
   if (!moved) return;
-  auto* procs = ipc::env().areas.procs;
-  for (std::uint32_t i = 0; i < shm.num_slots && i < procs->count; ++i) {
+  for (std::uint32_t i = 0; i < shm.num_slots && i < procs.count; ++i) {
     const Lsn want = shm.waiters[i].wait_lsn.load(std::memory_order_acquire);
     if (!want.valid()) continue;
     const auto mode = shm.waiters[i].mode.load(std::memory_order_acquire);

@@ -23,8 +23,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "wal/atomic_lsn.h"
 #include "common/strong_id.h"
+#include "shmem/proc_slots.h"
+#include "wal/atomic_lsn.h"
 #include "wal/lsn.h"
 
 namespace pmemu::syncrep {
@@ -52,7 +53,8 @@ struct SyncRepShmem {
   }
 };
 
-// Walsender side: raise the released positions and tell covered waiters.
-void release_waiters(SyncRepShmem& shm, Lsn write, Lsn flush, Lsn apply);
+// Walsender side: raise the released positions and tell covered waiters
+// (their proc slots are `procs`, which this area's waiters[] parallels).
+void release_waiters(SyncRepShmem& shm, const shmem::ProcSlots& procs, Lsn write, Lsn flush, Lsn apply);
 
 }  // namespace pmemu::syncrep

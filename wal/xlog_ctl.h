@@ -36,8 +36,8 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "wal/atomic_lsn.h"
 #include "shmem/robust_mutex.h"
+#include "wal/atomic_lsn.h"
 
 namespace pmemu::wal {
 

@@ -69,7 +69,9 @@ struct Stream {
     me.apply.store(r.apply);
     me.reply_time.store(r.send_time);
     if (!slot.empty() && r.flush.valid()) replication::advance_slot(*p.ctl, slot, r.flush);
-    replication::release_sync_waiters(*p.ctl);
+    auto& e = ipc::env();
+    if (e.areas.syncrep)
+      replication::release_sync_waiters(*p.ctl, *e.areas.syncrep, *e.areas.procs, e.settings.synchronous_standby_names);
     if (r.reply_requested) keepalive(false);
   }
 

@@ -105,7 +105,7 @@ TEST_CASE("WalSndCtl: claim until full, release frees, stopping handshake") {
   CHECK(replication::oldest_sent(ctl) == Lsn{0x3000000});
 
   CHECK_FALSE(replication::all_stopping(ctl));
-  ctl.init_stopping.store(1);  // replication::init_stopping() also rings latches, which needs a process env
+  ctl.init_stopping.store(1);  // replication::init_stopping() also rings the walsenders' latches
   a->state.store(static_cast<std::uint32_t>(replication::WalSndState::Stopping));
   CHECK_FALSE(replication::all_stopping(ctl));
   replication::release_slot(*b);
