@@ -104,7 +104,9 @@ std::optional<PgError> base_backup(WalSenderProc& p, const repl::BaseBackup& b) 
                         nap(p, 10);
                         return true;
                       }};
-  auto err = backup::send_base_backup(std::get<backup::BaseBackupOptions>(opts), io);
+  auto& e = ipc::env();
+  const backup::BackupSource src{e.data_dir, e.wal_segment_size, e.areas.recovery, e.areas.checkpointer, e.areas.xlog};
+  auto err = backup::send_base_backup(src, std::get<backup::BaseBackupOptions>(opts), io);
   p.set_state(replication::WalSndState::Startup);
   if (err) return err;
   protocol::command_complete(p.conn.out(), "BASE_BACKUP");
