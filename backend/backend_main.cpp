@@ -171,7 +171,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
   bool idle = false;
   Clock::time_point idle_since;
   for (;;) {
-    (void)process_interrupts(io, false);
+    (void)process_interrupts(io, InStatement{false});
     io.flush_if_full();  // answers to a pipeline go out as they pile up
     auto next = frames.next();
     if (auto* err = std::get_if<PgError>(&next)) fatal_exit(io, *err);

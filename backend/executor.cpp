@@ -267,7 +267,7 @@ std::optional<PgError> Executor::interruptible_wait(int ms) {
   w.timeout_ms = ms;
   if (ipc::wait_on_my_latch(w) & ipc::kWaitPostmasterDeath)
     fatal_exit(io_, PgError::postmaster_died());
-  if (auto why = process_interrupts(io_, true); why != Cancel::kNone) return cancel_error(why);
+  if (auto why = process_interrupts(io_, InStatement{true}); why != Cancel::kNone) return cancel_error(why);
   return std::nullopt;
 }
 

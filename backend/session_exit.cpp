@@ -100,7 +100,7 @@ PgError cancel_error(Cancel why) {
   return PgError::query_canceled();
 }
 
-Cancel process_interrupts(ClientIo& io, bool in_statement) {
+Cancel process_interrupts(ClientIo& io, InStatement in_statement) {
   using ipc::Sig;
   handle_die_interrupts(io);
   if (ipc::reload_if_requested()) apply_tcp_keepalives(io.fd(), ipc::env().settings);

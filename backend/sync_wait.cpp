@@ -68,7 +68,7 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
       (void)ipc::take(ipc::Sig::Term);
       fatal_exit(io, pm_died ? PgError::postmaster_died() : PgError::admin_shutdown());
     }
-    if (process_interrupts(io, true) != Cancel::kNone) {
+    if (process_interrupts(io, InStatement{true}) != Cancel::kNone) {
       done();
       return PgError::error(protocol::sqlstate::kWarning, "canceling wait for synchronous replication due to user request")
           .with_detail(kCommittedLocally)

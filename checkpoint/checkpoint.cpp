@@ -204,7 +204,7 @@ CheckpointOutcome perform_restartpoint(const CheckpointContext& ctx, wal::Xlog& 
   return out;
 }
 
-std::string describe_checkpoint(const CheckpointOutcome& o, bool restartpoint) {
+std::string describe_checkpoint(const CheckpointOutcome& o, Restartpoint restartpoint) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "%s complete: wrote %zu rows; %d WAL file(s) removed; total=%.3f s; lsn=%s, redo lsn=%s",

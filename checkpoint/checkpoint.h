@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/strong_id.h"
 #include "wal/lsn.h"
 #include "wal/xlog.h"
 
@@ -80,6 +81,7 @@ struct CheckpointOutcome {
 
 // PostgreSQL-style "checkpoint complete: ..." line ("restartpoint complete:
 // ..." for a restartpoint).
-[[nodiscard]] std::string describe_checkpoint(const CheckpointOutcome& o, bool restartpoint = false);
+using Restartpoint = TaggedBool<struct RestartpointTag>;
+[[nodiscard]] std::string describe_checkpoint(const CheckpointOutcome& o, Restartpoint restartpoint = Restartpoint{false});
 
 }  // namespace pmemu::checkpoint

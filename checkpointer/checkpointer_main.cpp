@@ -74,7 +74,7 @@ void run_restartpoint(wal::Xlog& xlog, const char* flags) {
     const bool loud = ipc::env().settings.log_checkpoints;
     if (loud) {
       elog::log(elog::Level::Log, std::string("restartpoint starting: ") + flags);
-      elog::log(elog::Level::Log, checkpoint::describe_checkpoint(o, true));
+      elog::log(elog::Level::Log, checkpoint::describe_checkpoint(o, checkpoint::Restartpoint{true}));
     }
     elog::log(loud ? elog::Level::Log : elog::Level::Debug2, "recovery restart point at " + o.redo.str());
   } else {

@@ -59,7 +59,7 @@ std::string save(const std::string& data_dir, const ReplSlot& s) {
   auto st = wal::write_file_atomically(dir, "state.tmp", "state",
                                        std::as_bytes(std::span<const char>(bytes.data(), bytes.size())), bytes.size());
   if (!st.ok()) return st.error;
-  (void)wal::fsync_path(data_dir + "/pg_replslot", true);
+  (void)wal::fsync_path(data_dir + "/pg_replslot", wal::IsDirectory{true});
   return {};
 }
 
@@ -101,7 +101,7 @@ std::optional<PgError> drop_slot(WalSndCtl& ctl, const std::string& data_dir, co
   if (!s->temporary) {
     std::error_code ec;
     fs::remove_all(slot_dir(data_dir, name), ec);
-    (void)wal::fsync_path(data_dir + "/pg_replslot", true);
+    (void)wal::fsync_path(data_dir + "/pg_replslot", wal::IsDirectory{true});
   }
   s->in_use = 0;
   return std::nullopt;

@@ -33,7 +33,7 @@ struct Receiver {
   Clock::time_point last_receipt = Clock::now();
   bool pinged = false;
 
-  void reply(bool reply_requested) {
+  void reply(protocol::ReplyRequested reply_requested) {
     last_reported_apply = replayed();
     if (!conn.send(protocol::pack_status_reply(written, flushed, last_reported_apply, now_pg_micros(),
                                                reply_requested)))
@@ -57,7 +57,7 @@ struct Receiver {
       r.latest_wal_end.store(k->wal_end);
       r.last_msg_send_time.store(k->send_time);
       r.last_msg_receipt_time.store(now_pg_micros());
-      if (k->reply_requested) reply(false);
+      if (k->reply_requested) reply(protocol::ReplyRequested{false});
     } else {
       walrcv_fatal("unexpected message from the primary: " + std::get<std::string>(msg));
     }
@@ -78,12 +78,12 @@ struct Receiver {
   void housekeeping() {
     const auto& s = ipc::env().settings;
     const auto now = Clock::now();
-    if (replayed() != last_reported_apply) reply(false);
-    if (s.wal_receiver_status_interval.count() > 0 && now - last_reply >= s.wal_receiver_status_interval) reply(false);
+    if (replayed() != last_reported_apply) reply(protocol::ReplyRequested{false});
+    if (s.wal_receiver_status_interval.count() > 0 && now - last_reply >= s.wal_receiver_status_interval) reply(protocol::ReplyRequested{false});
     if (s.wal_receiver_timeout.count() > 0) {
       if (now - last_receipt >= s.wal_receiver_timeout) walrcv_fatal("terminating walreceiver due to timeout");
       if (!pinged && now - last_receipt >= s.wal_receiver_timeout / 2) {
-        reply(true);
+        reply(protocol::ReplyRequested{true});
         pinged = true;
       }
     }
@@ -105,7 +105,7 @@ struct Receiver {
           if (got_data) {
             const bool moved = flush();
             // The reply first: a synchronous commit on the primary waits for it.
-            reply(false);
+            reply(protocol::ReplyRequested{false});
             if (moved) tell_startup_flushed(flushed);
           }
           return std::nullopt;
@@ -129,7 +129,7 @@ StreamEnd receive_stream(PrimaryConn& conn, Lsn start, TimeLineId tli) {
   auto& e = ipc::env();
   Receiver r{conn, tli, WalFileWriter(e.data_dir + "/pg_wal", e.wal_segment_size, tli, e.settings.fsync), start,
              start, Lsn{}};
-  r.reply(false);
+  r.reply(protocol::ReplyRequested{false});
   for (;;) {
     check_interrupts();
     ipc::set_ps_title("walreceiver streaming " + r.flushed.str());

@@ -57,7 +57,7 @@ struct Stream {
   bool client_done = false;  // the client sent CopyDone
   bool done_sending = false;  // we sent CopyDone: no CopyData may follow
 
-  void keepalive(bool request) {
+  void keepalive(protocol::ReplyRequested request) {
     if (done_sending) return;
     protocol::copy_data(p.conn.out(), protocol::pack_keepalive(sent, protocol::now_pg_micros(), request));
   }
@@ -72,7 +72,7 @@ struct Stream {
     auto& e = ipc::env();
     if (e.areas.syncrep)
       replication::release_sync_waiters(*p.ctl, *e.areas.syncrep, *e.areas.procs, e.settings.synchronous_standby_names);
-    if (r.reply_requested) keepalive(false);
+    if (r.reply_requested) keepalive(protocol::ReplyRequested{false});
   }
 
   // Reads and handles everything the standby sent (ProcessRepliesIfAny).
@@ -148,7 +148,7 @@ struct Stream {
       walsender_exit(p, 0);
     }
     if (!ping_sent) {
-      keepalive(true);
+      keepalive(protocol::ReplyRequested{true});
       ping_sent = true;
     }
   }
@@ -177,7 +177,7 @@ struct Stream {
     }
     auto ping_at = last_reply + timeout / 2;
     if (!ping_sent && now >= ping_at) {
-      keepalive(true);
+      keepalive(protocol::ReplyRequested{true});
       ping_sent = true;
     }
     auto next = ping_sent ? last_reply + timeout : ping_at;

@@ -54,14 +54,14 @@ TEST_CASE("w, k and r payloads have PostgreSQL's sizes and big-endian fields") {
   CHECK(w[0] == 'w');
   CHECK(static_cast<unsigned char>(w[1]) == 0x01);
   CHECK(static_cast<unsigned char>(w[8]) == 0x08);
-  auto k = protocol::pack_keepalive(Lsn{0x3000148}, 5, true);
+  auto k = protocol::pack_keepalive(Lsn{0x3000148}, 5, protocol::ReplyRequested{true});
   REQUIRE(k.size() == 18);
   CHECK(k[0] == 'k');
   CHECK(k[17] == 1);
   auto parsed = protocol::parse_stream_message(k);
   REQUIRE(std::holds_alternative<protocol::Keepalive>(parsed));
   CHECK(std::get<protocol::Keepalive>(parsed).wal_end == Lsn{0x3000148});
-  auto r = protocol::pack_status_reply(Lsn{3}, Lsn{2}, Lsn{1}, 9, false);
+  auto r = protocol::pack_status_reply(Lsn{3}, Lsn{2}, Lsn{1}, 9, protocol::ReplyRequested{false});
   REQUIRE(r.size() == 34);
   auto back = protocol::parse_status_reply(r);
   REQUIRE(std::holds_alternative<protocol::StatusReply>(back));
