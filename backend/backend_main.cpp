@@ -155,7 +155,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
   };
   for (auto& [name, value] : params) protocol::parameter_status(out, name, value);
   protocol::backend_key_data(out, Pid{::getpid()}, cancel_key);
-  protocol::ready_for_query(out, protocol::TransactionStatus::kIdle);
+  protocol::ready_for_query(out, protocol::TransactionStatus::Idle);
 }
 
 // The simple-query loop. Extended-protocol messages get one clear error and
@@ -200,7 +200,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
     if (std::holds_alternative<protocol::Terminate>(cmd)) backend_exit(&io, 0);
     if (std::holds_alternative<protocol::Sync>(cmd)) {
       skip_until_sync = false;
-      protocol::ready_for_query(io.out(), protocol::TransactionStatus::kIdle);
+      protocol::ready_for_query(io.out(), protocol::TransactionStatus::Idle);
       continue;
     }
     if (std::holds_alternative<protocol::Flush>(cmd)) {
@@ -237,7 +237,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
       }
     }
     stop_statement_timeout();
-    protocol::ready_for_query(io.out(), protocol::TransactionStatus::kIdle);
+    protocol::ready_for_query(io.out(), protocol::TransactionStatus::Idle);
     shmem::proc_slot_set_activity(*slot, "idle", q->sql);
     ipc::set_ps_title(title_prefix + " idle");
   }
@@ -276,11 +276,11 @@ void backend_main(const ConnectionStart& cs) {
   auto mode_or = protocol::replication_mode(sm);
   if (auto* merr = std::get_if<PgError>(&mode_or)) fatal_exit(io, *merr);
   auto mode = std::get<protocol::ReplicationMode>(mode_or);
-  if (mode == protocol::ReplicationMode::kLogical)
+  if (mode == protocol::ReplicationMode::Logical)
     fatal_exit(io, PgError::fatal(sqlstate::kFeatureNotSupported, "logical replication is not offered by this server"));
 
   std::uint32_t cancel_key = std::random_device{}();
-  if (mode == protocol::ReplicationMode::kPhysical) {
+  if (mode == protocol::ReplicationMode::Physical) {
     // Walsenders take no max_connections place: max_wal_senders bounds them
     // (checked by walsender_main before the start-up messages go out).
     shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);

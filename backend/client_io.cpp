@@ -19,8 +19,8 @@ ClientIo::ClientIo(int fd) : fd_(fd) {
 bool ClientIo::flush() {
   for (;;) {
     auto r = out_.flush(fd_.get());
-    if (r.status == protocol::IoStatus::kOk) return true;
-    if (r.status != protocol::IoStatus::kWouldBlock) return false;
+    if (r.status == protocol::IoStatus::Ok) return true;
+    if (r.status != protocol::IoStatus::WouldBlock) return false;
     ipc::WaitSpec w;
     w.socket_fd = fd_.get();
     w.want_write = true;
@@ -45,14 +45,14 @@ ClientIo::ReadOutcome ClientIo::read_some(std::string* into, int timeout_ms) {
   // rather than kept, and the mailbox gives back its page while we sleep.
   ipc::wake_on_messages(w);
   auto ev = ipc::wait_on_my_latch(w);
-  if (ev & ipc::kWaitMessage) (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);
+  if (ev & ipc::kWaitMessage) (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::SyncRepReleased);
   if (ev & ipc::kWaitPostmasterDeath) return ReadOutcome::PostmasterDied;
   if (ev & ipc::kWaitSocketReadable) {
     switch (protocol::read_some(fd_.get(), *into).status) {
-      case protocol::IoStatus::kOk: return ReadOutcome::Data;
-      case protocol::IoStatus::kWouldBlock: break;
-      case protocol::IoStatus::kClosed:
-      case protocol::IoStatus::kError: return ReadOutcome::Closed;
+      case protocol::IoStatus::Ok: return ReadOutcome::Data;
+      case protocol::IoStatus::WouldBlock: break;
+      case protocol::IoStatus::Closed:
+      case protocol::IoStatus::Error: return ReadOutcome::Closed;
     }
   }
   if (ev & ipc::kWaitTimeout) return ReadOutcome::TimedOut;

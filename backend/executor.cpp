@@ -113,10 +113,10 @@ std::optional<PgError> Executor::insert(const sql::Insert& s) {
   {
     auto t = e.areas.kv->lock();
     const bool exists = t.contains(s.k);
-    if (exists && s.on_conflict == sql::OnConflict::kError)
+    if (exists && s.on_conflict == sql::OnConflict::Error)
       return PgError::error(sqlstate::kUniqueViolation, "duplicate key value violates unique constraint \"kv_pkey\"")
           .with_detail("Key (k)=(" + s.k + ") already exists.");
-    if (exists && s.on_conflict == sql::OnConflict::kNothing) {
+    if (exists && s.on_conflict == sql::OnConflict::Nothing) {
       protocol::command_complete(io_.out(), "INSERT 0 0");
       return std::nullopt;
     }
@@ -220,8 +220,8 @@ std::optional<PgError> Executor::select_count() {
 
 std::optional<PgError> Executor::select_const(const sql::SelectConst& s) {
   auto type = protocol::kTextType;
-  if (s.value.kind == sql::Literal::Kind::kInteger) type = protocol::kInt4Type;
-  if (s.value.kind == sql::Literal::Kind::kNumeric) type = protocol::kNumericType;
+  if (s.value.kind == sql::Literal::Kind::Integer) type = protocol::kInt4Type;
+  if (s.value.kind == sql::Literal::Kind::Numeric) type = protocol::kNumericType;
   protocol::row_description(io_.out(), {Col{"?column?", type}});
   protocol::data_row(io_.out(), {s.value.text});
   protocol::command_complete(io_.out(), "SELECT 1");
@@ -267,7 +267,7 @@ std::optional<PgError> Executor::interruptible_wait(int ms) {
   w.timeout_ms = ms;
   if (ipc::wait_on_my_latch(w) & ipc::kWaitPostmasterDeath)
     fatal_exit(io_, PgError::postmaster_died());
-  if (auto why = process_interrupts(io_, InStatement{true}); why != Cancel::kNone) return cancel_error(why);
+  if (auto why = process_interrupts(io_, InStatement{true}); why != Cancel::None) return cancel_error(why);
   return std::nullopt;
 }
 
@@ -293,34 +293,34 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
     return std::nullopt;
   };
   switch (s.function) {
-    case sql::Function::kPgCurrentWalLsn:
+    case sql::Function::PgCurrentWalLsn:
       if (in_recovery()) return recovery_in_progress();
       return one(kPgLsnType, xlog().insert_position().str());
-    case sql::Function::kPgCurrentWalFlushLsn:
+    case sql::Function::PgCurrentWalFlushLsn:
       if (in_recovery()) return recovery_in_progress();
       return one(kPgLsnType, xlog().flushed().str());
-    case sql::Function::kPgLastWalReceiveLsn: {
+    case sql::Function::PgLastWalReceiveLsn: {
       // NULL unless this server has streamed WAL (a standby, or one promoted from it).
       Lsn v{ipc::env().areas.walrcv->flushed_upto.load()};
       return one(kPgLsnType, v.valid() ? std::optional<std::string>(v.str()) : std::nullopt);
     }
-    case sql::Function::kPgLastWalReplayLsn: {
+    case sql::Function::PgLastWalReplayLsn: {
       auto& rec = *ipc::env().areas.recovery;
       Lsn v{rec.replayed_upto.load()};
       const bool shown = rec.standby.load() != 0 || ipc::env().areas.walrcv->flushed_upto.load().valid();
       return one(kPgLsnType, shown && v.valid() ? std::optional<std::string>(v.str()) : std::nullopt);
     }
-    case sql::Function::kPgIsInRecovery: return one(protocol::kBoolType, std::string(in_recovery() ? "t" : "f"));
-    case sql::Function::kPgBackendPid: return one(protocol::kInt4Type, std::to_string(::getpid()));
-    case sql::Function::kVersion:
+    case sql::Function::PgIsInRecovery: return one(protocol::kBoolType, std::string(in_recovery() ? "t" : "f"));
+    case sql::Function::PgBackendPid: return one(protocol::kInt4Type, std::to_string(::getpid()));
+    case sql::Function::Version:
       return one(protocol::kTextType, std::string("PostgreSQL 15.18 (pmemu 0.1.0) on x86_64-pc-linux-gnu"));
-    case sql::Function::kPgSwitchWal: {
+    case sql::Function::PgSwitchWal: {
       if (in_recovery()) return recovery_in_progress();
       Lsn at = xlog().switch_segment();
       xlog().flush(at);
       return one(kPgLsnType, at.str());
     }
-    case sql::Function::kPgSleep: {
+    case sql::Function::PgSleep: {
       double secs = 0;
       if (s.argument) {
         try {
@@ -339,10 +339,10 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
 
 std::optional<PgError> Executor::view(const sql::SelectView& s) {
   switch (s.view) {
-    case sql::StatView::kPgStatActivity: write_pg_stat_activity(io_.out()); return std::nullopt;
-    case sql::StatView::kPgStatReplication: write_pg_stat_replication(io_.out()); return std::nullopt;
-    case sql::StatView::kPgStatWalReceiver: write_pg_stat_wal_receiver(io_.out()); return std::nullopt;
-    case sql::StatView::kPgStatImessage: write_pg_stat_imessage(io_.out()); return std::nullopt;
+    case sql::StatView::PgStatActivity: write_pg_stat_activity(io_.out()); return std::nullopt;
+    case sql::StatView::PgStatReplication: write_pg_stat_replication(io_.out()); return std::nullopt;
+    case sql::StatView::PgStatWalReceiver: write_pg_stat_wal_receiver(io_.out()); return std::nullopt;
+    case sql::StatView::PgStatImessage: write_pg_stat_imessage(io_.out()); return std::nullopt;
   }
   return std::nullopt;
 }

@@ -20,7 +20,7 @@ namespace sql = protocol::sql;
 
 
 PgError notice(std::string message) {
-  return PgError::error(sqlstate::kSuccessfulCompletion, std::move(message)).as(protocol::Severity::kNotice);
+  return PgError::error(sqlstate::kSuccessfulCompletion, std::move(message)).as(protocol::Severity::Notice);
 }
 
 PgError undefined_role(std::string_view name) {

@@ -71,7 +71,7 @@ void backend_exit(ClientIo* io, int code) {
 
 void fatal_exit(ClientIo& io, const PgError& error) {
   PgError f = error;
-  f.severity = protocol::Severity::kFatal;
+  f.severity = protocol::Severity::Fatal;
   elog::log(elog::Level::Fatal, escape_control_chars(f.message));
   protocol::error_response(io.out(), f);
   backend_exit(&io, 1);
@@ -95,7 +95,7 @@ void handle_die_interrupts(ClientIo& io) {
 }
 
 PgError cancel_error(Cancel why) {
-  if (why == Cancel::kStatementTimeout)
+  if (why == Cancel::StatementTimeout)
     return PgError::error(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
   return PgError::query_canceled();
 }
@@ -104,9 +104,9 @@ Cancel process_interrupts(ClientIo& io, InStatement in_statement) {
   using ipc::Sig;
   handle_die_interrupts(io);
   if (ipc::reload_if_requested()) apply_tcp_keepalives(io.fd(), ipc::env().settings);
-  if (ipc::take(Sig::Int) && in_statement) return Cancel::kUserRequest;
-  if (in_statement && statement_timeout_expired()) return Cancel::kStatementTimeout;
-  return Cancel::kNone;
+  if (ipc::take(Sig::Int) && in_statement) return Cancel::UserRequest;
+  if (in_statement && statement_timeout_expired()) return Cancel::StatementTimeout;
+  return Cancel::None;
 }
 
 }  // namespace pmemu::backend

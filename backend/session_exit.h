@@ -27,7 +27,7 @@ void handle_die_interrupts(ClientIo& io);
 
 // Why a running statement must stop (the caller raises 57014 with
 // cancel_message()), or kNone.
-enum class Cancel { kNone, kUserRequest, kStatementTimeout };
+enum class Cancel { None, UserRequest, StatementTimeout };
 [[nodiscard]] protocol::PgError cancel_error(Cancel why);
 
 // Interrupt handling between and inside statements. Inside one

@@ -39,7 +39,7 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
   if (shm.released[m].load() >= commit_end) return std::nullopt;
   auto& me = shm.waiters[e.my_slot.get()];
   // A release that came after an earlier wait was already answered.
-  (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);
+  (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::SyncRepReleased);
   me.mode.store(m, std::memory_order_release);
   me.wait_lsn.store(commit_end, std::memory_order_seq_cst);
   auto done = [&] { me.wait_lsn.store(Lsn{}, std::memory_order_release); };
@@ -54,7 +54,7 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
     auto ev = ipc::wait_on_my_latch(w);
     // The message is the wake-up; released[] stays the authority, because a
     // message may be stale (sent for an earlier wait of this slot).
-    (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);
+    (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::SyncRepReleased);
     if (ipc::pending(ipc::Sig::Term) || (ev & ipc::kWaitPostmasterDeath)) {
       done();
       const bool pm_died = (ev & ipc::kWaitPostmasterDeath) != 0;
@@ -64,15 +64,15 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
                                                "connection due to ") +
                                        (pm_died ? "unexpected postmaster exit" : "administrator command"))
                         .with_detail(kCommittedLocally)
-                        .as(protocol::Severity::kWarning));
+                        .as(protocol::Severity::Warning));
       (void)ipc::take(ipc::Sig::Term);
       fatal_exit(io, pm_died ? PgError::postmaster_died() : PgError::admin_shutdown());
     }
-    if (process_interrupts(io, InStatement{true}) != Cancel::kNone) {
+    if (process_interrupts(io, InStatement{true}) != Cancel::None) {
       done();
       return PgError::error(protocol::sqlstate::kWarning, "canceling wait for synchronous replication due to user request")
           .with_detail(kCommittedLocally)
-          .as(protocol::Severity::kWarning);
+          .as(protocol::Severity::Warning);
     }
   }
 }

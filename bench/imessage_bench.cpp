@@ -217,10 +217,10 @@ struct OursMech : Mechanism {
   }
   void send(int side, const void* p, std::size_t n) override {
     for (;;) {
-      auto st = mb->send(pmemu::ChildSlot(std::uint32_t(1 - side)), im::MessageType::kFirstUserType,
+      auto st = mb->send(pmemu::ChildSlot(std::uint32_t(1 - side)), im::MessageType::FirstUserType,
                          {static_cast<const std::byte*>(p), n}, im::FullPolicy::wait_for(std::chrono::seconds(30)));
-      if (st == im::SendStatus::kOk) return;
-      if (st != im::SendStatus::kRecipientGone) std::abort();
+      if (st == im::SendStatus::Ok) return;
+      if (st != im::SendStatus::RecipientGone) std::abort();
       ::sched_yield();  // the peer process has not opened its mailbox yet
     }
   }

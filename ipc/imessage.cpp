@@ -47,11 +47,11 @@ void backoff(int round, std::chrono::steady_clock::time_point deadline) {
 
 const char* describe(SendStatus s) {
   switch (s) {
-    case SendStatus::kOk: return "ok";
-    case SendStatus::kAreaFull: return "imessage area is full";
-    case SendStatus::kRecipientGone: return "no process is registered on the recipient slot";
-    case SendStatus::kOversized: return "message payload exceeds the maximum imessage size";
-    case SendStatus::kBadSlot: return "recipient slot number is out of range";
+    case SendStatus::Ok: return "ok";
+    case SendStatus::AreaFull: return "imessage area is full";
+    case SendStatus::RecipientGone: return "no process is registered on the recipient slot";
+    case SendStatus::Oversized: return "message payload exceeds the maximum imessage size";
+    case SendStatus::BadSlot: return "recipient slot number is out of range";
   }
   return "unknown send status";
 }
@@ -86,13 +86,13 @@ SendStatus Mailbox::try_append(Queue& q, std::uint32_t to, std::uint16_t type, s
   const std::uint32_t rec = record_size(len);
   Held h(*area_, to, pid_);
   const pid_t owner = q.owner_pid.load(std::memory_order_relaxed);
-  if (owner == 0) return SendStatus::kRecipientGone;
+  if (owner == 0) return SendStatus::RecipientGone;
   const std::uint64_t t = q.tail.load(std::memory_order_relaxed);
   std::uint32_t page = pos_page(t), off = pos_off(t);
   const bool fresh = page == kNoPage || off + rec > kPageSize;
   if (fresh) {
     const std::uint32_t np = area_->claim_page(to);
-    if (np == kNoPage) return SendStatus::kAreaFull;
+    if (np == kNoPage) return SendStatus::AreaFull;
     PageHeader& ph = area_->page_header(np);
     ph.next.store(kNoPage, std::memory_order_relaxed);
     ph.sealed_end.store(kPageDataStart, std::memory_order_relaxed);
@@ -115,19 +115,19 @@ SendStatus Mailbox::try_append(Queue& q, std::uint32_t to, std::uint16_t type, s
   bump(q.enqueued);
   bump(q.bytes_enqueued, rec);
   *ring = owner;
-  return SendStatus::kOk;
+  return SendStatus::Ok;
 }
 
 SendStatus Mailbox::send(ChildSlot to, std::uint16_t type, std::span<const std::byte> payload, FullPolicy policy) {
-  if (!to.valid() || to.get() >= area_->nslots()) return SendStatus::kBadSlot;
-  if (payload.size() > kMaxPayload) return SendStatus::kOversized;
+  if (!to.valid() || to.get() >= area_->nslots()) return SendStatus::BadSlot;
+  if (payload.size() > kMaxPayload) return SendStatus::Oversized;
   Queue& q = area_->queue(to.get());
   Queue& mine = area_->queue(me_.get());
   pid_t ring = 0;
   SendStatus st;
   for (int round = 0;; ++round) {
     st = try_append(q, to.get(), type, payload, &ring);
-    if (st != SendStatus::kAreaFull) break;
+    if (st != SendStatus::AreaFull) break;
     if (round == 0) {
       bump(mine.full_waits);
       if (policy.wait && policy.patience.count() > 0) policy.deadline = Clock::now() + policy.patience;
@@ -135,7 +135,7 @@ SendStatus Mailbox::send(ChildSlot to, std::uint16_t type, std::span<const std::
     if (!policy.wait || Clock::now() >= policy.deadline) return st;
     backoff(round, policy.deadline);
   }
-  if (st != SendStatus::kOk) return st;
+  if (st != SendStatus::Ok) return st;
   bump(mine.sent);
   // Pairs with the seq_cst store of `sleeping` in before_sleep(): either the
   // sleeper sees our tail, or we see its flag.
@@ -144,7 +144,7 @@ SendStatus Mailbox::send(ChildSlot to, std::uint16_t type, std::span<const std::
     ::kill(ring, SIGUSR2);
     bump(mine.signals_sent);
   }
-  return SendStatus::kOk;
+  return SendStatus::Ok;
 }
 
 bool Mailbox::receive(Message& out) {

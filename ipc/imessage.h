@@ -28,18 +28,18 @@ namespace pmemu::ipc::imessage {
 // Message types the system itself sends. Values travel between processes of
 // one build only, but keep them stable anyway: do not renumber.
 enum class MessageType : std::uint16_t {
-  kWalFlushed = 1,         // backend -> walsender: WAL flushed up to the Lsn in the payload
-  kSyncRepReleased = 2,    // walsender -> backend: synchronous replication released up to Lsn
-  kWalReceivedFlushed = 3, // walreceiver -> startup: received and flushed up to Lsn
-  kFirstUserType = 1000,   // tests and benchmarks use values from here on
+  WalFlushed = 1,         // backend -> walsender: WAL flushed up to the Lsn in the payload
+  SyncRepReleased = 2,    // walsender -> backend: synchronous replication released up to Lsn
+  WalReceivedFlushed = 3, // walreceiver -> startup: received and flushed up to Lsn
+  FirstUserType = 1000,   // tests and benchmarks use values from here on
 };
 
 enum class SendStatus {
-  kOk,
-  kAreaFull,       // no page free (FailNow), or none freed before the deadline
-  kRecipientGone,  // no process is registered on that slot
-  kOversized,      // payload longer than kMaxPayload
-  kBadSlot,        // slot number outside the area
+  Ok,
+  AreaFull,       // no page free (FailNow), or none freed before the deadline
+  RecipientGone,  // no process is registered on that slot
+  Oversized,      // payload longer than kMaxPayload
+  BadSlot,        // slot number outside the area
 };
 [[nodiscard]] const char* describe(SendStatus s);
 

@@ -27,15 +27,15 @@ std::optional<Lsn> decode_lsn(const imessage::Message& m) {
 Delivery notify_lsn(ChildSlot to, imessage::MessageType type, Lsn lsn) {
   auto* procs = env().areas.procs;
   auto* slot = procs ? procs->get(to) : nullptr;
-  if (!slot) return Delivery::kNoSuchSlot;
+  if (!slot) return Delivery::NoSuchSlot;
   if (auto* mb = imessage::my_mailbox()) {
     const auto payload = encode_lsn(lsn);
-    if (mb->send(to, type, payload) == imessage::SendStatus::kOk) return Delivery::kQueued;
+    if (mb->send(to, type, payload) == imessage::SendStatus::Ok) return Delivery::Queued;
   }
   // Full area, a mailbox not (or no longer) open, or no mailbox of our own:
   // the latch makes the recipient re-read the shared position instead.
   shmem::set_latch(slot->latch);
-  return Delivery::kLatchSet;
+  return Delivery::LatchSet;
 }
 
 void wake_on_messages(WaitSpec& w) {

@@ -24,7 +24,7 @@ namespace pmemu::ipc {
 // The Lsn in a notice, or nullopt if the payload is not exactly one Lsn.
 [[nodiscard]] std::optional<Lsn> decode_lsn(const imessage::Message& m);
 
-enum class Delivery { kQueued, kLatchSet, kNoSuchSlot };
+enum class Delivery { Queued, LatchSet, NoSuchSlot };
 // Sends `type` carrying `lsn` to the process on slot `to` without blocking.
 Delivery notify_lsn(ChildSlot to, imessage::MessageType type, Lsn lsn);
 

@@ -120,15 +120,15 @@ std::optional<EntryView> entry_at(std::span<const std::byte> file, std::size_t a
 LoadedImage verify(std::span<const std::byte> file, const std::filesystem::path& path) {
   const std::string name = "kv image file " + quoted(path);
   if (file.size() < kHeaderBytes + kTrailerBytes) {
-    return failed(ImageStatus::kTruncated, name + " is truncated: " + std::to_string(file.size()) + " bytes");
+    return failed(ImageStatus::Truncated, name + " is truncated: " + std::to_string(file.size()) + " bytes");
   }
   if (std::memcmp(file.data(), kMagic.data(), kMagic.size()) != 0) {
-    return failed(ImageStatus::kCorrupt, name + " has a bad magic number");
+    return failed(ImageStatus::Corrupt, name + " has a bad magic number");
   }
   const auto version = wal::get_le<std::uint32_t>(file, 8);
   const auto header_bytes = wal::get_le<std::uint32_t>(file, 12);
   if (version != kVersion || header_bytes != kHeaderBytes) {
-    return failed(ImageStatus::kCorrupt, name + " has unsupported version " + std::to_string(version));
+    return failed(ImageStatus::Corrupt, name + " has unsupported version " + std::to_string(version));
   }
   LoadedImage r;
   r.redo = Lsn{wal::get_le<std::uint64_t>(file, 16)};
@@ -138,15 +138,15 @@ LoadedImage verify(std::span<const std::byte> file, const std::filesystem::path&
   for (std::uint64_t i = 0; i < r.entries; ++i) {
     const auto e = entry_at(file, at, end);
     if (!e) {
-      return failed(ImageStatus::kTruncated, name + " is truncated: entry " + std::to_string(i) + " of " +
+      return failed(ImageStatus::Truncated, name + " is truncated: entry " + std::to_string(i) + " of " +
                                                  std::to_string(r.entries) + " runs past the end");
     }
     at += kEntryHeaderBytes + e->k.size() + e->v.size();
   }
-  if (at != end) return failed(ImageStatus::kCorrupt, name + " has bytes after its last entry");
+  if (at != end) return failed(ImageStatus::Corrupt, name + " has bytes after its last entry");
   const std::uint32_t want = wal::get_le<std::uint32_t>(file, end);
   const std::uint32_t got = wal::crc32c(file.first(end));
-  if (want != got) return failed(ImageStatus::kCorrupt, name + " has an incorrect checksum");
+  if (want != got) return failed(ImageStatus::Corrupt, name + " has an incorrect checksum");
   return r;
 }
 
@@ -204,18 +204,18 @@ LoadedImage load_image(const std::filesystem::path& path, KvTable::Locked& table
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     const int err = errno;
-    return failed(err == ENOENT ? ImageStatus::kMissing : ImageStatus::kIo, os_error("could not open file", path, err));
+    return failed(err == ENOENT ? ImageStatus::Missing : ImageStatus::Io, os_error("could not open file", path, err));
   }
   struct stat st{};
-  if (::fstat(fd.get(), &st) != 0) return failed(ImageStatus::kIo, os_error("could not stat file", path, errno));
+  if (::fstat(fd.get(), &st) != 0) return failed(ImageStatus::Io, os_error("could not stat file", path, errno));
   const auto size = static_cast<std::size_t>(st.st_size);
   if (size < kHeaderBytes + kTrailerBytes) {
-    return failed(ImageStatus::kTruncated,
+    return failed(ImageStatus::Truncated,
                   "kv image file " + quoted(path) + " is truncated: " + std::to_string(size) + " bytes");
   }
   Mapping map(::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0), size);
   if (map.bytes().data() == MAP_FAILED) {
-    return failed(ImageStatus::kIo, os_error("could not map file", path, errno));
+    return failed(ImageStatus::Io, os_error("could not map file", path, errno));
   }
   const std::span<const std::byte> file = map.bytes();
   LoadedImage r = verify(file, path);
@@ -228,11 +228,11 @@ LoadedImage load_image(const std::filesystem::path& path, KvTable::Locked& table
     at += kEntryHeaderBytes + e.k.size() + e.v.size();
     if (table.contains(e.k)) {
       table.clear();
-      return failed(ImageStatus::kCorrupt, "kv image file " + quoted(path) + " holds a key twice");
+      return failed(ImageStatus::Corrupt, "kv image file " + quoted(path) + " holds a key twice");
     }
     if (!table.can_put(e.k, e.v.size())) {
       table.clear();
-      return failed(ImageStatus::kTooLarge, "kv image file " + quoted(path) + " holds " + std::to_string(r.entries) +
+      return failed(ImageStatus::TooLarge, "kv image file " + quoted(path) + " holds " + std::to_string(r.entries) +
                                                 " rows, more than fit in kv_table_size (" +
                                                 std::to_string(i) + " did)");
     }

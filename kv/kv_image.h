@@ -45,20 +45,20 @@ using Fsync = TaggedBool<struct FsyncTag>;
 
 // Why an image could not be loaded. Do not renumber (callers switch on it).
 enum class ImageStatus : std::uint8_t {
-  kOk = 0,
-  kMissing = 1,    // no file: the caller decides whether that is an error
-  kIo = 2,         // could not open/stat/map it
-  kTruncated = 3,  // shorter than its header and entries say
-  kCorrupt = 4,    // bad magic, version, CRC, duplicate key, trailing bytes
-  kTooLarge = 5,   // does not fit in this kv_table_size
+  Ok = 0,
+  Missing = 1,    // no file: the caller decides whether that is an error
+  Io = 2,         // could not open/stat/map it
+  Truncated = 3,  // shorter than its header and entries say
+  Corrupt = 4,    // bad magic, version, CRC, duplicate key, trailing bytes
+  TooLarge = 5,   // does not fit in this kv_table_size
 };
 
 struct [[nodiscard]] LoadedImage {
-  ImageStatus status = ImageStatus::kOk;
+  ImageStatus status = ImageStatus::Ok;
   std::string error;  // set unless kOk, ready to log
   Lsn redo;
   std::uint64_t entries = 0;
-  [[nodiscard]] bool ok() const { return status == ImageStatus::kOk; }
+  [[nodiscard]] bool ok() const { return status == ImageStatus::Ok; }
 };
 
 // Replaces the table's contents with the image at `path`. The file is fully

@@ -99,7 +99,7 @@ std::variant<InitPlan, std::string> make_plan(const InitOptions& opts) {
 }
 
 // What existed before init ran, so a failure can undo exactly its own work.
-enum class DirOrigin { kCreated, kExistedEmpty };
+enum class DirOrigin { Created, ExistedEmpty };
 
 std::variant<DirOrigin, std::string> prepare_dir(const std::string& dir) {
   std::error_code ec;
@@ -110,19 +110,19 @@ std::variant<DirOrigin, std::string> prepare_dir(const std::string& dir) {
       return "could not change permissions of directory \"" + dir + "\": " + std::strerror(errno);
     }
     print_msg("fixing permissions on existing directory " + dir + " ... ok\n");
-    return DirOrigin::kExistedEmpty;
+    return DirOrigin::ExistedEmpty;
   }
   fs::create_directories(dir, ec);
   if (ec || ::chmod(dir.c_str(), 0700) != 0) {
     return "could not create directory \"" + dir + "\": " + (ec ? ec.message() : std::strerror(errno));
   }
   print_msg("creating directory " + dir + " ... ok\n");
-  return DirOrigin::kCreated;
+  return DirOrigin::Created;
 }
 
 void undo_dir(const std::string& dir, DirOrigin origin) {
   std::error_code ec;
-  if (origin == DirOrigin::kCreated) {
+  if (origin == DirOrigin::Created) {
     fs::remove_all(dir, ec);
     return;
   }

@@ -33,7 +33,7 @@ int run_promote(const PromoteOptions& opts) {
   auto read = read_pid_file(opts.data_dir);
   if (auto* err = std::get_if<PidFileError>(&read)) {
     print_error(err->message);
-    if (err->kind == PidFileError::Kind::kMissing) print_stderr_line("Is server running?");
+    if (err->kind == PidFileError::Kind::Missing) print_stderr_line("Is server running?");
     return kExitFailure;
   }
   const Pid pid = std::get<PidFileInfo>(read).pid;
@@ -61,7 +61,7 @@ int run_promote(const PromoteOptions& opts) {
                                     .condition = [&] { return in_production(opts.data_dir); },
                                     .aborted = [] { return false; },
                                     .on_second = [] { print_msg("."); }});
-  if (outcome != WaitOutcome::kMet) {
+  if (outcome != WaitOutcome::Met) {
     print_msg(" stopped waiting\n");
     return fail("server did not promote in time");
   }

@@ -17,7 +17,7 @@ int run_reload(const std::string& data_dir) {
   auto read = read_pid_file(data_dir);
   if (auto* err = std::get_if<PidFileError>(&read)) {
     print_error(err->message);
-    if (err->kind == PidFileError::Kind::kMissing) print_stderr_line("Is server running?");
+    if (err->kind == PidFileError::Kind::Missing) print_stderr_line("Is server running?");
     return kExitFailure;
   }
   const Pid pid = std::get<PidFileInfo>(read).pid;

@@ -51,7 +51,7 @@ int run_restart(const RestartOptions& opts) {
 
   auto read = read_pid_file(opts.data_dir);
   if (auto* err = std::get_if<PidFileError>(&read)) {
-    if (err->kind != PidFileError::Kind::kMissing) return fail(err->message);
+    if (err->kind != PidFileError::Kind::Missing) return fail(err->message);
     print_error(err->message);
     print_stderr_line("Is server running?");
     print_stderr_line("trying to start server anyway");

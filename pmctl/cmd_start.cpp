@@ -168,12 +168,12 @@ int start_postmaster(const LaunchRequest& req) {
       .aborted = [&] { return child_has_exited(child); },
       .on_second = [] { print_msg("."); },
   });
-  if (outcome == WaitOutcome::kMet) {
+  if (outcome == WaitOutcome::Met) {
     print_msg(" done\nserver started\n");
     return kExitOk;
   }
   print_msg(" stopped waiting\n");
-  print_error(outcome == WaitOutcome::kTimedOut ? "could not start server: server did not start in time"
+  print_error(outcome == WaitOutcome::TimedOut ? "could not start server: server did not start in time"
                                                  : "could not start server");
   print_stderr_line("Examine the log output.");
   print_log_tail(req.log_file);

@@ -24,7 +24,7 @@ int run_status(const std::string& data_dir) {
     return kExitNoDataDir;
   }
   auto read = read_pid_file(data_dir);
-  if (auto* err = std::get_if<PidFileError>(&read); err && err->kind != PidFileError::Kind::kMissing) {
+  if (auto* err = std::get_if<PidFileError>(&read); err && err->kind != PidFileError::Kind::Missing) {
     return fail(err->message);
   }
   if (auto* info = std::get_if<PidFileInfo>(&read); info && process_alive(info->pid)) {

@@ -18,9 +18,9 @@ namespace pmemu::pmctl {
 
 int shutdown_signal(ShutdownMode mode) {
   switch (mode) {
-    case ShutdownMode::kSmart: return SIGTERM;
-    case ShutdownMode::kFast: return SIGINT;
-    case ShutdownMode::kImmediate: return SIGQUIT;
+    case ShutdownMode::Smart: return SIGTERM;
+    case ShutdownMode::Fast: return SIGINT;
+    case ShutdownMode::Immediate: return SIGQUIT;
   }
   return SIGINT;
 }
@@ -28,14 +28,14 @@ int shutdown_signal(ShutdownMode mode) {
 bool wait_for_stop(const std::string& data_dir, Pid pid, std::chrono::seconds timeout) {
   auto gone = [&] {
     auto read = read_pid_file(data_dir);
-    if (auto* err = std::get_if<PidFileError>(&read); err && err->kind == PidFileError::Kind::kMissing) {
+    if (auto* err = std::get_if<PidFileError>(&read); err && err->kind == PidFileError::Kind::Missing) {
       return true;
     }
     return !process_alive(pid);
   };
   auto outcome = poll_wait(WaitSpec{
       .timeout = timeout, .condition = gone, .aborted = [] { return false; }, .on_second = [] { print_msg("."); }});
-  return outcome == WaitOutcome::kMet;
+  return outcome == WaitOutcome::Met;
 }
 
 int run_stop(const StopOptions& opts) {
@@ -43,7 +43,7 @@ int run_stop(const StopOptions& opts) {
   auto read = read_pid_file(opts.data_dir);
   if (auto* err = std::get_if<PidFileError>(&read)) {
     print_error(err->message);
-    if (err->kind == PidFileError::Kind::kMissing) print_stderr_line("Is server running?");
+    if (err->kind == PidFileError::Kind::Missing) print_stderr_line("Is server running?");
     return kExitFailure;
   }
   const Pid pid = std::get<PidFileInfo>(read).pid;
@@ -58,7 +58,7 @@ int run_stop(const StopOptions& opts) {
   if (!wait_for_stop(opts.data_dir, pid, opts.timeout)) {
     print_msg(" failed\n");
     print_error("server does not shut down");
-    if (opts.mode == ShutdownMode::kSmart) {
+    if (opts.mode == ShutdownMode::Smart) {
       print_stderr_line(
           "HINT: The \"-m fast\" option immediately disconnects sessions rather than\n"
           "waiting for session-initiated disconnection.");

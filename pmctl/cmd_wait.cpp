@@ -30,7 +30,7 @@ int run_wait_event(const WaitEventOptions& opts) {
                                         }
                                       return false;
                                     }});
-  if (outcome == WaitOutcome::kMet) {
+  if (outcome == WaitOutcome::Met) {
     std::printf("%ld %s\n", found->line_no, found->raw.c_str());
     return 0;
   }

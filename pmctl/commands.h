@@ -34,18 +34,18 @@ struct StartOptions {
   std::chrono::seconds timeout = kDefaultWaitTimeout;
 };
 
-enum class ShutdownMode { kSmart, kFast, kImmediate };
+enum class ShutdownMode { Smart, Fast, Immediate };
 
 struct StopOptions {
   std::string data_dir;
-  ShutdownMode mode = ShutdownMode::kFast;
+  ShutdownMode mode = ShutdownMode::Fast;
   bool wait = true;
   std::chrono::seconds timeout = kDefaultWaitTimeout;
 };
 
 struct RestartOptions {
   std::string data_dir;
-  ShutdownMode mode = ShutdownMode::kFast;
+  ShutdownMode mode = ShutdownMode::Fast;
   std::string log_file;
   std::optional<std::string> postmaster_options;
   bool wait = true;

@@ -20,11 +20,11 @@ std::string at(const EventLine& l) { return "line " + std::to_string(l.line_no) 
 
 bool compare(long have, Assertion::Op op, long n) {
   switch (op) {
-    case Assertion::Op::kEq: return have == n;
-    case Assertion::Op::kLt: return have < n;
-    case Assertion::Op::kLe: return have <= n;
-    case Assertion::Op::kGt: return have > n;
-    case Assertion::Op::kGe: return have >= n;
+    case Assertion::Op::Eq: return have == n;
+    case Assertion::Op::Lt: return have < n;
+    case Assertion::Op::Le: return have <= n;
+    case Assertion::Op::Gt: return have > n;
+    case Assertion::Op::Ge: return have >= n;
   }
   return false;
 }
@@ -42,8 +42,8 @@ std::optional<Assertion> parse_assertion(std::string_view text, std::string* err
   const std::string usage = "assertion \"" + a.text + "\" is not one of: A before B, no A after B, count A OP N";
   if (w.size() >= 4 && w[0] == "count") {
     static const std::pair<const char*, Assertion::Op> kOps[] = {
-        {"=", Assertion::Op::kEq}, {"==", Assertion::Op::kEq}, {"<", Assertion::Op::kLt},
-        {"<=", Assertion::Op::kLe}, {">", Assertion::Op::kGt}, {">=", Assertion::Op::kGe}};
+        {"=", Assertion::Op::Eq}, {"==", Assertion::Op::Eq}, {"<", Assertion::Op::Lt},
+        {"<=", Assertion::Op::Le}, {">", Assertion::Op::Gt}, {">=", Assertion::Op::Ge}};
     const std::string& op = w[w.size() - 2];
     const std::string& num = w.back();
     auto found = std::find_if(std::begin(kOps), std::end(kOps), [&](auto& p) { return op == p.first; });
@@ -55,7 +55,7 @@ std::optional<Assertion> parse_assertion(std::string_view text, std::string* err
     }
     auto p = pattern_of(w.begin() + 1, w.end() - 2, error);
     if (!p) return std::nullopt;
-    a.kind = Assertion::Kind::kCount;
+    a.kind = Assertion::Kind::Count;
     a.a = *p;
     a.op = found->second;
     a.n = n;
@@ -73,7 +73,7 @@ std::optional<Assertion> parse_assertion(std::string_view text, std::string* err
   if (!pa) return std::nullopt;
   auto pb = pattern_of(mid + 1, w.end(), error);
   if (!pb) return std::nullopt;
-  a.kind = no ? Assertion::Kind::kNoAfter : Assertion::Kind::kBefore;
+  a.kind = no ? Assertion::Kind::NoAfter : Assertion::Kind::Before;
   a.a = *pa;
   a.b = *pb;
   return a;
@@ -81,7 +81,7 @@ std::optional<Assertion> parse_assertion(std::string_view text, std::string* err
 
 Verdict evaluate(const Assertion& a, const std::vector<EventLine>& ev) {
   switch (a.kind) {
-    case Assertion::Kind::kBefore: {
+    case Assertion::Kind::Before: {
       const EventLine* fa = first_match(a.a, ev);
       const EventLine* fb = first_match(a.b, ev);
       if (!fa) return {false, "no event matches \"" + a.a.text() + "\""};
@@ -89,7 +89,7 @@ Verdict evaluate(const Assertion& a, const std::vector<EventLine>& ev) {
       if (fa->line_no < fb->line_no) return {true, {}};
       return {false, "the first \"" + a.b.text() + "\" comes first, " + at(*fb)};
     }
-    case Assertion::Kind::kNoAfter: {
+    case Assertion::Kind::NoAfter: {
       const EventLine* fb = first_match(a.b, ev);
       if (!fb) return {true, {}};
       for (auto& l : ev)
@@ -98,7 +98,7 @@ Verdict evaluate(const Assertion& a, const std::vector<EventLine>& ev) {
                              std::to_string(fb->line_no) + "), " + at(l)};
       return {true, {}};
     }
-    case Assertion::Kind::kCount: {
+    case Assertion::Kind::Count: {
       long have = 0;
       const EventLine* last = nullptr;
       for (auto& l : ev)

@@ -15,12 +15,12 @@
 namespace pmemu::pmctl {
 
 struct Assertion {
-  enum class Kind { kBefore, kNoAfter, kCount };
-  enum class Op { kEq, kLt, kLe, kGt, kGe };
-  Kind kind = Kind::kBefore;
+  enum class Kind { Before, NoAfter, Count };
+  enum class Op { Eq, Lt, Le, Gt, Ge };
+  Kind kind = Kind::Before;
   EventPattern a;
   EventPattern b;  // unused by kCount
-  Op op = Op::kEq;
+  Op op = Op::Eq;
   long n = 0;
   std::string text;  // as given
 };

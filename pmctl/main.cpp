@@ -38,9 +38,9 @@ void add_mode(CLI::App* sub, ShutdownMode* mode) {
   sub->add_option_function<std::string>(
          "-m,--mode",
          [mode](const std::string& m) {
-           *mode = m == "smart" ? ShutdownMode::kSmart
-                   : m == "immediate" ? ShutdownMode::kImmediate
-                                      : ShutdownMode::kFast;
+           *mode = m == "smart" ? ShutdownMode::Smart
+                   : m == "immediate" ? ShutdownMode::Immediate
+                                      : ShutdownMode::Fast;
          },
          "shutdown mode: smart, fast (default) or immediate")
       ->check(CLI::IsMember({"smart", "fast", "immediate"}));

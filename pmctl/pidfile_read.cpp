@@ -47,11 +47,11 @@ std::string pid_file_path(const std::string& data_dir) { return data_dir + "/pos
 std::variant<PidFileInfo, PidFileError> parse_pid_file(std::string_view text, std::string_view path) {
   using K = PidFileError::Kind;
   if (text.empty()) {
-    return PidFileError{K::kEmpty, "the PID file \"" + std::string(path) + "\" is empty"};
+    return PidFileError{K::Empty, "the PID file \"" + std::string(path) + "\" is empty"};
   }
   auto lines = split_lines(text);
   auto invalid = [&] {
-    return PidFileError{K::kInvalid, "invalid data in PID file \"" + std::string(path) + "\""};
+    return PidFileError{K::Invalid, "invalid data in PID file \"" + std::string(path) + "\""};
   };
   auto pid = parse_int<pid_t>(lines[0]);
   if (!pid || *pid <= 0) return invalid();
@@ -75,9 +75,9 @@ std::variant<PidFileInfo, PidFileError> read_pid_file(const std::string& data_di
   auto text = read_whole_file(path, &err);
   if (!text) {
     if (err.code == ENOENT) {
-      return PidFileError{K::kMissing, "PID file \"" + path + "\" does not exist"};
+      return PidFileError{K::Missing, "PID file \"" + path + "\" does not exist"};
     }
-    return PidFileError{K::kUnreadable,
+    return PidFileError{K::Unreadable,
                         "could not open PID file \"" + path + "\": " + std::strerror(err.code)};
   }
   return parse_pid_file(*text, path);

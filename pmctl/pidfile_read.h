@@ -30,7 +30,7 @@ struct PidFileInfo {
 };
 
 struct PidFileError {
-  enum class Kind { kMissing, kEmpty, kInvalid, kUnreadable };
+  enum class Kind { Missing, Empty, Invalid, Unreadable };
   Kind kind;
   std::string message;  // pg_ctl's wording, without the "pmctl: error: " prefix
 };

@@ -16,9 +16,9 @@ WaitOutcome poll_wait(const WaitSpec& spec) {
       spec.on_second();
       next_dot += std::chrono::seconds(1);
     }
-    if (spec.condition()) return WaitOutcome::kMet;
-    if (spec.aborted()) return WaitOutcome::kAborted;
-    if (Clock::now() >= deadline) return WaitOutcome::kTimedOut;
+    if (spec.condition()) return WaitOutcome::Met;
+    if (spec.aborted()) return WaitOutcome::Aborted;
+    if (Clock::now() >= deadline) return WaitOutcome::TimedOut;
     std::this_thread::sleep_for(kTick);
   }
 }

@@ -9,7 +9,7 @@
 
 namespace pmemu::pmctl {
 
-enum class WaitOutcome { kMet, kAborted, kTimedOut };
+enum class WaitOutcome { Met, Aborted, TimedOut };
 
 struct WaitSpec {
   std::chrono::seconds timeout;

@@ -27,7 +27,7 @@ void parameter_status(Buffer& out, std::string_view name, std::string_view value
 void backend_key_data(Buffer& out, Pid pid, std::uint32_t key);                      // 'K'
 
 // 'Z' with PostgreSQL's transaction status byte.
-enum class TransactionStatus : char { kIdle = 'I', kInTransaction = 'T', kFailed = 'E' };
+enum class TransactionStatus : char { Idle = 'I', InTransaction = 'T', Failed = 'E' };
 void ready_for_query(Buffer& out, TransactionStatus status);
 
 // Types of result columns: pg_type OID and typlen (-1 = varlena).

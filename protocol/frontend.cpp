@@ -130,9 +130,9 @@ std::optional<bool> parse_pg_bool(std::string_view text) {
 
 Result<ReplicationMode> replication_mode(const StartupMessage& startup) {
   auto value = startup.param("replication");
-  if (!value) return ReplicationMode::kNone;
-  if (*value == "database") return ReplicationMode::kLogical;
-  if (auto b = parse_pg_bool(*value)) return *b ? ReplicationMode::kPhysical : ReplicationMode::kNone;
+  if (!value) return ReplicationMode::None;
+  if (*value == "database") return ReplicationMode::Logical;
+  if (auto b = parse_pg_bool(*value)) return *b ? ReplicationMode::Physical : ReplicationMode::None;
   return PgError::fatal(sqlstate::kInvalidParameterValue,
                         "invalid value for parameter \"replication\": \"" + std::string(*value) + "\"")
       .with_hint("Valid values are: \"false\", 0, \"true\", 1, \"database\".");

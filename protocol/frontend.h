@@ -83,7 +83,7 @@ struct StartupState {
 [[nodiscard]] StartupDecode decode_startup_packet(std::string_view buffered,
                                                  StartupState state = {});
 
-enum class ReplicationMode { kNone, kPhysical, kLogical };
+enum class ReplicationMode { None, Physical, Logical };
 
 // The `replication` start-up parameter: a PostgreSQL boolean (true/on/yes/1
 // and unique prefixes, any case) -> physical, false/... -> none,

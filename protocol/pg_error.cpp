@@ -6,24 +6,24 @@ namespace pmemu::protocol {
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
-    case Severity::kError: return "ERROR";
-    case Severity::kFatal: return "FATAL";
-    case Severity::kPanic: return "PANIC";
-    case Severity::kWarning: return "WARNING";
-    case Severity::kNotice: return "NOTICE";
-    case Severity::kDebug: return "DEBUG";
-    case Severity::kInfo: return "INFO";
-    case Severity::kLog: return "LOG";
+    case Severity::Error: return "ERROR";
+    case Severity::Fatal: return "FATAL";
+    case Severity::Panic: return "PANIC";
+    case Severity::Warning: return "WARNING";
+    case Severity::Notice: return "NOTICE";
+    case Severity::Debug: return "DEBUG";
+    case Severity::Info: return "INFO";
+    case Severity::Log: return "LOG";
   }
   return "ERROR";
 }
 
 PgError PgError::error(std::string_view code, std::string message) {
-  return PgError{Severity::kError, std::string(code), std::move(message), {}, {}};
+  return PgError{Severity::Error, std::string(code), std::move(message), {}, {}};
 }
 
 PgError PgError::fatal(std::string_view code, std::string message) {
-  return PgError{Severity::kFatal, std::string(code), std::move(message), {}, {}};
+  return PgError{Severity::Fatal, std::string(code), std::move(message), {}, {}};
 }
 
 PgError PgError::with_detail(std::string text) && {
@@ -177,12 +177,12 @@ PgError PgError::idle_session_timeout() {
 
 PgError PgError::immediate_shutdown() {
   return error(sqlstate::kAdminShutdown, "terminating connection due to immediate shutdown command")
-      .as(Severity::kWarning);
+      .as(Severity::Warning);
 }
 
 PgError PgError::unexpected_sigquit() {
   return error(sqlstate::kAdminShutdown, "terminating connection because of unexpected SIGQUIT signal")
-      .as(Severity::kWarning);
+      .as(Severity::Warning);
 }
 
 // PostgreSQL's quickdie() reports this as a WARNING (the process is about to
@@ -190,7 +190,7 @@ PgError PgError::unexpected_sigquit() {
 PgError PgError::crash_shutdown() {
   return error(sqlstate::kCrashShutdown,
                "terminating connection because of crash of another server process")
-      .as(Severity::kWarning)
+      .as(Severity::Warning)
       .with_detail(
           "The postmaster has commanded this server process to roll back the current "
           "transaction and exit, because another server process exited abnormally and "

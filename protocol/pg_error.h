@@ -15,7 +15,7 @@
 
 namespace pmemu::protocol {
 
-enum class Severity { kError, kFatal, kPanic, kWarning, kNotice, kDebug, kInfo, kLog };
+enum class Severity { Error, Fatal, Panic, Warning, Notice, Debug, Info, Log };
 
 // "ERROR", "FATAL", ...: the non-localised V field.
 [[nodiscard]] std::string_view severity_name(Severity severity);
@@ -24,7 +24,7 @@ enum class Severity { kError, kFatal, kPanic, kWarning, kNotice, kDebug, kInfo, 
 namespace sqlstate = pmemu::sqlstate;
 
 struct PgError {
-  Severity severity = Severity::kError;
+  Severity severity = Severity::Error;
   std::string sqlstate;  // always 5 characters
   std::string message;   // M: always present
   std::string detail;    // D: sent only when non-empty

@@ -49,7 +49,7 @@ class ReplParser {
   const Token& peek(std::size_t k = 0) const {
     return toks_[std::min(pos_ + k, toks_.size() - 1)];
   }
-  bool at_end() const { return peek().kind == TokenKind::kEnd; }
+  bool at_end() const { return peek().kind == TokenKind::End; }
   void advance() {
     if (!at_end()) ++pos_;
   }
@@ -67,14 +67,14 @@ class ReplParser {
 
   std::optional<std::string> ident() {
     const Token& t = peek();
-    if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuotedIdent) return std::nullopt;
+    if (t.kind != TokenKind::Ident && t.kind != TokenKind::QuotedIdent) return std::nullopt;
     advance();
     return t.value;
   }
   std::optional<std::uint32_t> uconst() {
     const Token& t = peek();
     std::uint32_t v = 0;
-    if (t.kind != TokenKind::kNumber) return std::nullopt;
+    if (t.kind != TokenKind::Number) return std::nullopt;
     auto [p, ec] = std::from_chars(t.value.data(), t.value.data() + t.value.size(), v);
     if (ec != std::errc{} || p != t.value.data() + t.value.size()) return std::nullopt;
     advance();
@@ -102,9 +102,9 @@ class ReplParser {
 };
 
 Result<Command> ReplParser::parse() {
-  if (at_end() || (peek().is_symbol(";") && peek(1).kind == TokenKind::kEnd)) return Empty{};
+  if (at_end() || (peek().is_symbol(";") && peek(1).kind == TokenKind::End)) return Empty{};
   const Token& first = peek();
-  bool is_command = first.kind == TokenKind::kIdent &&
+  bool is_command = first.kind == TokenKind::Ident &&
                     std::find(kCommandWords.begin(), kCommandWords.end(), first.value) != kCommandWords.end();
   if (!is_command)
     return PgError::error(sqlstate::kFeatureNotSupported,
@@ -148,7 +148,7 @@ Result<Command> ReplParser::start_replication() {
   if (peek().is_keyword("logical"))
     return PgError::error(sqlstate::kFeatureNotSupported, "logical replication is not supported");
   accept_keyword("physical");
-  if (peek().kind != TokenKind::kLsn) return syntax();
+  if (peek().kind != TokenKind::Lsn) return syntax();
   auto lsn = Lsn::parse(peek().value);
   if (!lsn) return syntax();  // more than 8 hex digits in a half
   s.start = *lsn;
@@ -178,7 +178,7 @@ Result<Command> ReplParser::create_slot() {
     opts = std::move(*list);
   } else {
     // Legacy words; only RESERVE_WAL means anything for a physical slot.
-    while (peek().kind == TokenKind::kIdent) {
+    while (peek().kind == TokenKind::Ident) {
       const std::string& w = peek().value;
       if (w == "reserve_wal") opts.push_back({"reserve_wal", std::nullopt});
       else if (w == "export_snapshot" || w == "noexport_snapshot" || w == "use_snapshot") opts.push_back({"snapshot", w});
@@ -224,11 +224,11 @@ Result<Command> ReplParser::base_backup() {
   // PostgreSQL 15 still reads the pre-15 form and maps it onto the generic one.
   for (;;) {
     const Token& t = peek();
-    if (t.kind != TokenKind::kIdent) break;
+    if (t.kind != TokenKind::Ident) break;
     std::string w = t.value;
     advance();
     auto string_arg = [&]() -> std::optional<std::string> {
-      if (peek().kind != TokenKind::kString) return std::nullopt;
+      if (peek().kind != TokenKind::String) return std::nullopt;
       std::string v = peek().value;
       advance();
       return v;
@@ -268,14 +268,14 @@ std::optional<std::vector<Option>> ReplParser::generic_options() {
 }
 
 std::optional<Option> ReplParser::generic_option() {
-  if (peek().kind != TokenKind::kIdent) return std::nullopt;
+  if (peek().kind != TokenKind::Ident) return std::nullopt;
   Option o{peek().value, std::nullopt};
   advance();
   const Token& v = peek();
-  if (v.kind == TokenKind::kString || v.kind == TokenKind::kIdent || v.kind == TokenKind::kNumber) {
+  if (v.kind == TokenKind::String || v.kind == TokenKind::Ident || v.kind == TokenKind::Number) {
     o.value = v.value;
     advance();
-  } else if (v.is_symbol("-") && peek(1).kind == TokenKind::kNumber) {
+  } else if (v.is_symbol("-") && peek(1).kind == TokenKind::Number) {
     o.value = "-" + peek(1).value;
     pos_ += 2;
   }
@@ -285,7 +285,7 @@ std::optional<Option> ReplParser::generic_option() {
 }  // namespace
 
 Result<Command> parse_replication_command(std::string_view query) {
-  auto lexed = tokenize(query, LexMode::kReplication);
+  auto lexed = tokenize(query, LexMode::Replication);
   if (auto* err = std::get_if<PgError>(&lexed)) return std::move(*err);
   return ReplParser(std::get<std::vector<Token>>(lexed)).parse();
 }

@@ -9,9 +9,9 @@ namespace pmemu::protocol {
 namespace {
 
 IoResult from_errno(int err) {
-  if (err == EAGAIN || err == EWOULDBLOCK) return {IoStatus::kWouldBlock, 0, err};
-  if (err == EPIPE || err == ECONNRESET) return {IoStatus::kClosed, 0, err};
-  return {IoStatus::kError, 0, err};
+  if (err == EAGAIN || err == EWOULDBLOCK) return {IoStatus::WouldBlock, 0, err};
+  if (err == EPIPE || err == ECONNRESET) return {IoStatus::Closed, 0, err};
+  return {IoStatus::Error, 0, err};
 }
 
 }  // namespace
@@ -29,8 +29,8 @@ IoResult read_some(int fd, Buffer& into, std::size_t max) {
     return from_errno(err);
   }
   into.resize(old + static_cast<std::size_t>(n));
-  if (n == 0) return {IoStatus::kClosed, 0, 0};
-  return {IoStatus::kOk, static_cast<std::size_t>(n), 0};
+  if (n == 0) return {IoStatus::Closed, 0, 0};
+  return {IoStatus::Ok, static_cast<std::size_t>(n), 0};
 }
 
 IoResult OutBuffer::flush(int fd) {
@@ -48,7 +48,7 @@ IoResult OutBuffer::flush(int fd) {
   }
   buf_.clear();
   sent_ = 0;
-  return {IoStatus::kOk, total, 0};
+  return {IoStatus::Ok, total, 0};
 }
 
 }  // namespace pmemu::protocol

@@ -11,14 +11,14 @@
 namespace pmemu::protocol {
 
 enum class IoStatus {
-  kOk,          // some bytes moved (or, for flush, everything went out)
-  kWouldBlock,  // EAGAIN: poll and try again
-  kClosed,      // the peer closed its end (read returned 0, or EPIPE/ECONNRESET)
-  kError,       // any other errno, in IoResult::error
+  Ok,          // some bytes moved (or, for flush, everything went out)
+  WouldBlock,  // EAGAIN: poll and try again
+  Closed,      // the peer closed its end (read returned 0, or EPIPE/ECONNRESET)
+  Error,       // any other errno, in IoResult::error
 };
 
 struct [[nodiscard]] IoResult {
-  IoStatus status = IoStatus::kOk;
+  IoStatus status = IoStatus::Ok;
   std::size_t bytes = 0;
   int error = 0;  // errno for kError/kClosed
 };

@@ -12,25 +12,25 @@ namespace pmemu::protocol::sql {
 
 std::string_view function_name(Function f) {
   switch (f) {
-    case Function::kPgCurrentWalLsn: return "pg_current_wal_lsn";
-    case Function::kPgCurrentWalFlushLsn: return "pg_current_wal_flush_lsn";
-    case Function::kPgLastWalReceiveLsn: return "pg_last_wal_receive_lsn";
-    case Function::kPgLastWalReplayLsn: return "pg_last_wal_replay_lsn";
-    case Function::kPgIsInRecovery: return "pg_is_in_recovery";
-    case Function::kPgBackendPid: return "pg_backend_pid";
-    case Function::kPgSwitchWal: return "pg_switch_wal";
-    case Function::kPgSleep: return "pg_sleep";
-    case Function::kVersion: return "version";
+    case Function::PgCurrentWalLsn: return "pg_current_wal_lsn";
+    case Function::PgCurrentWalFlushLsn: return "pg_current_wal_flush_lsn";
+    case Function::PgLastWalReceiveLsn: return "pg_last_wal_receive_lsn";
+    case Function::PgLastWalReplayLsn: return "pg_last_wal_replay_lsn";
+    case Function::PgIsInRecovery: return "pg_is_in_recovery";
+    case Function::PgBackendPid: return "pg_backend_pid";
+    case Function::PgSwitchWal: return "pg_switch_wal";
+    case Function::PgSleep: return "pg_sleep";
+    case Function::Version: return "version";
   }
   return "?";
 }
 
 std::string_view view_name(StatView v) {
   switch (v) {
-    case StatView::kPgStatReplication: return "pg_stat_replication";
-    case StatView::kPgStatWalReceiver: return "pg_stat_wal_receiver";
-    case StatView::kPgStatActivity: return "pg_stat_activity";
-    case StatView::kPgStatImessage: return "pg_stat_imessage";
+    case StatView::PgStatReplication: return "pg_stat_replication";
+    case StatView::PgStatWalReceiver: return "pg_stat_wal_receiver";
+    case StatView::PgStatActivity: return "pg_stat_activity";
+    case StatView::PgStatImessage: return "pg_stat_imessage";
   }
   return "?";
 }
@@ -38,11 +38,11 @@ std::string_view view_name(StatView v) {
 namespace {
 
 constexpr Function kAllFunctions[] = {
-    Function::kPgCurrentWalLsn, Function::kPgCurrentWalFlushLsn, Function::kPgLastWalReceiveLsn,
-    Function::kPgLastWalReplayLsn, Function::kPgIsInRecovery, Function::kPgBackendPid,
-    Function::kPgSwitchWal, Function::kPgSleep, Function::kVersion};
-constexpr StatView kAllViews[] = {StatView::kPgStatReplication, StatView::kPgStatWalReceiver,
-                                  StatView::kPgStatActivity, StatView::kPgStatImessage};
+    Function::PgCurrentWalLsn, Function::PgCurrentWalFlushLsn, Function::PgLastWalReceiveLsn,
+    Function::PgLastWalReplayLsn, Function::PgIsInRecovery, Function::PgBackendPid,
+    Function::PgSwitchWal, Function::PgSleep, Function::Version};
+constexpr StatView kAllViews[] = {StatView::PgStatReplication, StatView::PgStatWalReceiver,
+                                  StatView::PgStatActivity, StatView::PgStatImessage};
 
 std::optional<Function> find_function(std::string_view name) {
   for (auto f : kAllFunctions)
@@ -86,7 +86,7 @@ class StatementParser {
  public:
   StatementParser(std::span<const Token> tokens, std::string_view text)
       : toks_(tokens), text_(text) {
-    end_.kind = TokenKind::kEnd;
+    end_.kind = TokenKind::End;
   }
 
   std::optional<Statement> parse();
@@ -168,7 +168,7 @@ class StatementParser {
 
 std::optional<std::string> StatementParser::name() {
   const Token& t = peek();
-  if (t.kind == TokenKind::kQuotedIdent || (t.kind == TokenKind::kIdent && !one_of(t.value, kReserved))) {
+  if (t.kind == TokenKind::QuotedIdent || (t.kind == TokenKind::Ident && !one_of(t.value, kReserved))) {
     advance();
     return t.value;
   }
@@ -190,18 +190,18 @@ std::optional<std::string> StatementParser::relation() {
 std::optional<Literal> StatementParser::literal() {
   const Token& t = peek();
   auto number_kind = [](std::string_view s) {
-    return s.find_first_not_of("0123456789") == std::string_view::npos ? Literal::Kind::kInteger
-                                                                        : Literal::Kind::kNumeric;
+    return s.find_first_not_of("0123456789") == std::string_view::npos ? Literal::Kind::Integer
+                                                                        : Literal::Kind::Numeric;
   };
-  if (t.kind == TokenKind::kString) {
+  if (t.kind == TokenKind::String) {
     advance();
-    return Literal{Literal::Kind::kString, t.value};
+    return Literal{Literal::Kind::String, t.value};
   }
-  if (t.kind == TokenKind::kNumber) {
+  if (t.kind == TokenKind::Number) {
     advance();
     return Literal{number_kind(t.value), t.value};
   }
-  if ((t.is_symbol("-") || t.is_symbol("+")) && peek(1).kind == TokenKind::kNumber) {
+  if ((t.is_symbol("-") || t.is_symbol("+")) && peek(1).kind == TokenKind::Number) {
     std::string sign = t.value == "-" ? "-" : "";
     advance();
     const Token& n = peek();
@@ -209,7 +209,7 @@ std::optional<Literal> StatementParser::literal() {
     return Literal{number_kind(n.value), sign + n.value};
   }
   if (at_end() || t.is_symbol(")") || t.is_symbol(",") || t.is_symbol("=")) return syntax();
-  if (t.kind == TokenKind::kIdent && one_of(t.value, kReserved) && !one_of(t.value, kExpressionStarters))
+  if (t.kind == TokenKind::Ident && one_of(t.value, kReserved) && !one_of(t.value, kExpressionStarters))
     return syntax();
   return unsupported();
 }
@@ -238,7 +238,7 @@ bool StatementParser::column_is_v(const std::string& col) {
 
 std::optional<Statement> StatementParser::parse() {
   const Token& first = peek();
-  if (first.kind != TokenKind::kIdent) {
+  if (first.kind != TokenKind::Ident) {
     if (first.is_symbol("(")) return unsupported();
     return syntax();
   }
@@ -292,10 +292,10 @@ std::optional<Statement> StatementParser::select() {
     if (auto view = find_view(*rel)) return finish(SelectView{*view});
     return reject(PgError::undefined_table(*rel));
   }
-  if (peek().kind == TokenKind::kIdent && peek(1).is_symbol("(")) return select_function();
+  if (peek().kind == TokenKind::Ident && peek(1).is_symbol("(")) return select_function();
   const Token& t = peek();
-  bool literal_start = t.kind == TokenKind::kString || t.kind == TokenKind::kNumber ||
-                       ((t.is_symbol("-") || t.is_symbol("+")) && peek(1).kind == TokenKind::kNumber);
+  bool literal_start = t.kind == TokenKind::String || t.kind == TokenKind::Number ||
+                       ((t.is_symbol("-") || t.is_symbol("+")) && peek(1).kind == TokenKind::Number);
   if (literal_start) {
     std::size_t save = pos_;
     auto lit = literal();
@@ -337,7 +337,7 @@ std::optional<Statement> StatementParser::select_rows_tail() {
   if (accept_keyword("limit")) {
     if (!accept_keyword("all")) {
       const Token& n = peek();
-      if (n.kind != TokenKind::kNumber) return incomplete();
+      if (n.kind != TokenKind::Number) return incomplete();
       std::int64_t limit = 0;
       auto [p, ec] = std::from_chars(n.value.data(), n.value.data() + n.value.size(), limit);
       if (ec != std::errc{} || p != n.value.data() + n.value.size()) return unsupported();
@@ -362,7 +362,7 @@ std::optional<Statement> StatementParser::select_function() {
   auto f = find_function(fname);
   if (!f) return select_fallback();
   SelectFunction call{*f, std::nullopt};
-  if (*f == Function::kPgSleep) {
+  if (*f == Function::PgSleep) {
     auto arg = literal();
     if (!arg) return std::nullopt;
     call.argument = *arg;
@@ -429,8 +429,8 @@ std::optional<Statement> StatementParser::insert() {
     if (accept_symbol(",")) continue;
     if (accept_symbol(")")) break;
     const Token& t = peek();
-    if (at_end() || t.kind == TokenKind::kString || t.kind == TokenKind::kNumber ||
-        t.kind == TokenKind::kIdent || t.kind == TokenKind::kQuotedIdent)
+    if (at_end() || t.kind == TokenKind::String || t.kind == TokenKind::Number ||
+        t.kind == TokenKind::Ident || t.kind == TokenKind::QuotedIdent)
       return syntax();
     return unsupported();  // an operator: an expression we do not evaluate
   }
@@ -471,7 +471,7 @@ std::optional<Statement> StatementParser::insert_on_conflict(Insert ins) {
   }
   if (!expect_keyword("do")) return std::nullopt;
   if (accept_keyword("nothing")) {
-    ins.on_conflict = OnConflict::kNothing;
+    ins.on_conflict = OnConflict::Nothing;
     return finish(std::move(ins));
   }
   if (!accept_keyword("update")) return syntax();
@@ -487,7 +487,7 @@ std::optional<Statement> StatementParser::insert_on_conflict(Insert ins) {
   if (!(peek().is_keyword("excluded") && peek(1).is_symbol(".") && peek(2).is_keyword("v")))
     return incomplete();
   pos_ += 3;
-  ins.on_conflict = OnConflict::kUpdate;
+  ins.on_conflict = OnConflict::Update;
   return finish(std::move(ins));
 }
 
@@ -578,10 +578,10 @@ std::optional<Statement> StatementParser::set() {
       return s;  // value stays nullopt
     }
     std::string part;
-    if (t.kind == TokenKind::kString || t.kind == TokenKind::kIdent || t.kind == TokenKind::kQuotedIdent) {
+    if (t.kind == TokenKind::String || t.kind == TokenKind::Ident || t.kind == TokenKind::QuotedIdent) {
       part = t.value;
       advance();
-    } else if (t.kind == TokenKind::kNumber || t.is_symbol("-") || t.is_symbol("+")) {
+    } else if (t.kind == TokenKind::Number || t.is_symbol("-") || t.is_symbol("+")) {
       auto lit = literal();
       if (!lit) return std::nullopt;
       part = lit->text;
@@ -607,7 +607,7 @@ Result<std::vector<ParsedStatement>> parse_query(std::string_view query) {
   std::size_t begin = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
-    if (!(t.kind == TokenKind::kEnd || t.is_symbol(";"))) continue;
+    if (!(t.kind == TokenKind::End || t.is_symbol(";"))) continue;
     if (i > begin) {
       std::span<const Token> stmt_tokens(tokens.data() + begin, i - begin);
       const Token& last = tokens[i - 1];

@@ -21,18 +21,18 @@ namespace pmemu::protocol::sql {
 // Literal values keep their source spelling: keys are text, so the bare
 // integer 12345 (pgbench's textual :var substitution) is the key "12345".
 struct Literal {
-  enum class Kind { kInteger, kNumeric, kString };
-  Kind kind = Kind::kString;
+  enum class Kind { Integer, Numeric, String };
+  Kind kind = Kind::String;
   std::string text;
   friend bool operator==(const Literal&, const Literal&) = default;
 };
 
-enum class OnConflict { kError, kUpdate, kNothing };
+enum class OnConflict { Error, Update, Nothing };
 
 struct Insert {        // INSERT INTO kv [(k, v)] VALUES (k, v) [ON CONFLICT ...]
   std::string k;
   std::string v;
-  OnConflict on_conflict = OnConflict::kError;
+  OnConflict on_conflict = OnConflict::Error;
 };
 struct Update { std::string k; std::string v; };  // UPDATE kv SET v = .. WHERE k = ..
 struct Delete { std::string k; };                 // DELETE FROM kv WHERE k = ..
@@ -50,15 +50,15 @@ struct Show {                                     // SHOW name | SHOW ALL
 };
 
 enum class Function {
-  kPgCurrentWalLsn,
-  kPgCurrentWalFlushLsn,
-  kPgLastWalReceiveLsn,
-  kPgLastWalReplayLsn,
-  kPgIsInRecovery,
-  kPgBackendPid,
-  kPgSwitchWal,
-  kPgSleep,    // one argument
-  kVersion,
+  PgCurrentWalLsn,
+  PgCurrentWalFlushLsn,
+  PgLastWalReceiveLsn,
+  PgLastWalReplayLsn,
+  PgIsInRecovery,
+  PgBackendPid,
+  PgSwitchWal,
+  PgSleep,    // one argument
+  Version,
 };
 // The SQL name, which is also the result column's name ("pg_current_wal_lsn").
 [[nodiscard]] std::string_view function_name(Function f);
@@ -67,7 +67,7 @@ struct SelectFunction {
   std::optional<Literal> argument;  // pg_sleep's seconds; nullopt for the others
 };
 
-enum class StatView { kPgStatReplication, kPgStatWalReceiver, kPgStatActivity, kPgStatImessage };
+enum class StatView { PgStatReplication, PgStatWalReceiver, PgStatActivity, PgStatImessage };
 [[nodiscard]] std::string_view view_name(StatView v);
 struct SelectView { StatView view; };             // SELECT * FROM pg_stat_...
 

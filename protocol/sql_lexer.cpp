@@ -37,7 +37,7 @@ class Lexer {
       if (auto* err = std::get_if<PgError>(&tok)) return std::move(*err);
       out.push_back(std::move(std::get<Token>(tok)));
     }
-    out.push_back(Token{TokenKind::kEnd, {}, in_.substr(in_.size()), in_.size()});
+    out.push_back(Token{TokenKind::End, {}, in_.substr(in_.size()), in_.size()});
     return out;
   }
 
@@ -113,37 +113,37 @@ class Lexer {
   Result<Token> next() {
     std::size_t start = pos_;
     char c = in_[pos_];
-    if (mode_ == LexMode::kReplication) {
+    if (mode_ == LexMode::Replication) {
       if (std::size_t n = lsn_length()) {
         pos_ += n;
-        return make(TokenKind::kLsn, std::string(in_.substr(start, n)), start);
+        return make(TokenKind::Lsn, std::string(in_.substr(start, n)), start);
       }
     }
     if (c == '\'') {
       auto v = quoted('\'');
       if (!v) return error_here("unterminated quoted string", start);
-      return make(TokenKind::kString, std::move(*v), start);
+      return make(TokenKind::String, std::move(*v), start);
     }
     if (c == '"') {
       auto v = quoted('"');
       if (!v) return error_here("unterminated quoted identifier", start);
       if (v->empty()) return error_here("zero-length delimited identifier", start, pos_ - start);
-      return make(TokenKind::kQuotedIdent, std::move(*v), start);
+      return make(TokenKind::QuotedIdent, std::move(*v), start);
     }
     if (is_digit(c) || (c == '.' && pos_ + 1 < in_.size() && is_digit(in_[pos_ + 1]))) {
       lex_number();
-      return make(TokenKind::kNumber, std::string(in_.substr(start, pos_ - start)), start);
+      return make(TokenKind::Number, std::string(in_.substr(start, pos_ - start)), start);
     }
     if (is_ident_start(c)) {
       while (pos_ < in_.size() && is_ident_char(in_[pos_])) ++pos_;
-      return make(TokenKind::kIdent, lower(in_.substr(start, pos_ - start)), start);
+      return make(TokenKind::Ident, lower(in_.substr(start, pos_ - start)), start);
     }
     if (in_.substr(pos_, 2) == "::") {
       pos_ += 2;
-      return make(TokenKind::kSymbol, "::", start);
+      return make(TokenKind::Symbol, "::", start);
     }
     ++pos_;
-    return make(TokenKind::kSymbol, std::string(1, c), start);
+    return make(TokenKind::Symbol, std::string(1, c), start);
   }
 
   void lex_number() {

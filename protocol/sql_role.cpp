@@ -59,9 +59,9 @@ class RoleParser {
 
   std::optional<std::string> role_name() {
     const Token& t = peek();
-    const bool reserved = t.kind == TokenKind::kIdent &&
+    const bool reserved = t.kind == TokenKind::Ident &&
                           std::find(kReservedNames.begin(), kReservedNames.end(), t.value) != kReservedNames.end();
-    if (t.kind == TokenKind::kQuotedIdent || (t.kind == TokenKind::kIdent && !reserved)) {
+    if (t.kind == TokenKind::QuotedIdent || (t.kind == TokenKind::Ident && !reserved)) {
       ++pos_;
       return t.value;
     }
@@ -84,7 +84,7 @@ class RoleParser {
     if (peek().is_keyword("with")) ++pos_;
     while (!at_end()) {
       const Token& t = peek();
-      if (t.kind != TokenKind::kIdent) return (syntax(), false);
+      if (t.kind != TokenKind::Ident) return (syntax(), false);
       const std::string w = t.value;
       ++pos_;
       bool ok = true;
@@ -94,7 +94,7 @@ class RoleParser {
       else if (w == "encrypted" || w == "password") {
         if (w == "encrypted" && !peek().is_keyword("password")) return (syntax(), false);
         if (w == "encrypted") ++pos_;
-        if (peek().kind == TokenKind::kString) ok = set_once(spec.password, std::optional<std::string>(peek().value));
+        if (peek().kind == TokenKind::String) ok = set_once(spec.password, std::optional<std::string>(peek().value));
         else if (peek().is_keyword("null") && w == "password") ok = set_once(spec.password, std::optional<std::string>());
         else return (syntax(), false);
         ++pos_;

@@ -98,7 +98,7 @@ void announce_flushed(WalSndCtl& ctl, Lsn flushed) {
   for (std::uint32_t i = 0; i < ctl.max_wal_senders; ++i) {
     auto& w = ctl.walsnds[i];
     if (!w.published.load(std::memory_order_acquire) || !streams(w)) continue;
-    if (w.announced.raise_to(flushed)) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::kWalFlushed, flushed);
+    if (w.announced.raise_to(flushed)) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::WalFlushed, flushed);
   }
 }
 

@@ -86,7 +86,7 @@ class Standby {
       ipc::wake_on_messages(w);
       auto ev = ipc::wait_on_my_latch(w);
       if (ev & ipc::kWaitPostmasterDeath) ipc::exit_child_cleanly(1);
-      (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalReceivedFlushed);
+      (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::WalReceivedFlushed);
     }
   }
 

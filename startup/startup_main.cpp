@@ -206,7 +206,7 @@ void startup_main() {
   {
     auto table = e.areas.kv->lock();
     auto image = kv::load_image(e.data_dir + "/base/kv.image", table);
-    if (image.status != kv::ImageStatus::kOk) fail("could not load the table image: " + image.error);
+    if (image.status != kv::ImageStatus::Ok) fail("could not load the table image: " + image.error);
     if (image.redo < cf.redo)
       fail("table image (redo " + image.redo.str() + ") is older than the checkpoint's redo point " + cf.redo.str());
     redo = replay(reader, cf, table, [&](Lsn first) {

@@ -16,7 +16,7 @@ void release_waiters(SyncRepShmem& shm, const shmem::ProcSlots& procs, Lsn write
     if (mode >= 3) continue;
     const Lsn released = shm.released[mode].load();
     if (released >= want && shm.waiters[i].answered.raise_to(want))
-      (void)ipc::notify_lsn(ChildSlot(i), ipc::imessage::MessageType::kSyncRepReleased, released);
+      (void)ipc::notify_lsn(ChildSlot(i), ipc::imessage::MessageType::SyncRepReleased, released);
   }
 }
 

@@ -44,7 +44,7 @@ void wake_startup() {
 }
 
 void tell_startup_flushed(Lsn flushed) {
-  (void)ipc::notify_lsn(ChildSlot{rcv().startup_latch_slot.load()}, ipc::imessage::MessageType::kWalReceivedFlushed,
+  (void)ipc::notify_lsn(ChildSlot{rcv().startup_latch_slot.load()}, ipc::imessage::MessageType::WalReceivedFlushed,
                         flushed);
 }
 

@@ -12,19 +12,19 @@ ReplConn::ReplConn(int fd) : fd_(fd) {
 bool ReplConn::try_flush() {
   if (out_.empty()) return true;
   auto r = out_.flush(fd_.get());
-  return r.status == protocol::IoStatus::kOk || r.status == protocol::IoStatus::kWouldBlock;
+  return r.status == protocol::IoStatus::Ok || r.status == protocol::IoStatus::WouldBlock;
 }
 
 bool ReplConn::read_available() {
   for (;;) {
     in_.clear();
     auto r = protocol::read_some(fd_.get(), in_);
-    if (r.status == protocol::IoStatus::kOk) {
+    if (r.status == protocol::IoStatus::Ok) {
       frames_.feed(in_);
       if (frames_.buffered() >= kInputBound) return true;
       continue;
     }
-    return r.status == protocol::IoStatus::kWouldBlock;
+    return r.status == protocol::IoStatus::WouldBlock;
   }
 }
 

@@ -207,7 +207,7 @@ struct Stream {
       ipc::wake_on_messages(w);
       auto ev = ipc::wait_on_my_latch(w);
       if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
-      if (Lsn told = ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalFlushed); told > flushed) flushed = told;
+      if (Lsn told = ipc::drain_lsn_notices(ipc::imessage::MessageType::WalFlushed); told > flushed) flushed = told;
       if (ev & ipc::kWaitLatch) flushed = std::max(flushed, flush_lsn());
     }
   }

@@ -44,7 +44,7 @@ void walsender_exit(WalSenderProc& p, int code) {
 
 void walsender_fatal(WalSenderProc& p, const PgError& error) {
   PgError f = error;
-  f.severity = protocol::Severity::kFatal;
+  f.severity = protocol::Severity::Fatal;
   elog::log(elog::Level::Fatal, f.message);
   protocol::error_response(p.conn.out(), f);
   walsender_exit(p, 1);
@@ -155,7 +155,7 @@ void walsender_main(const replication::WalSenderStart& start) {
       if (std::holds_alternative<protocol::Sync>(*cmd) || std::holds_alternative<protocol::Flush>(*cmd)) continue;
       if (std::holds_alternative<protocol::ExtendedQuery>(*cmd)) {
         protocol::error_response(p.conn.out(), PgError::extended_query_not_supported());
-        protocol::ready_for_query(p.conn.out(), protocol::TransactionStatus::kIdle);
+        protocol::ready_for_query(p.conn.out(), protocol::TransactionStatus::Idle);
         continue;
       }
       walsender_fatal(p, PgError::fatal(sqlstate::kProtocolViolation, "unexpected message type outside its protocol phase"));
@@ -165,7 +165,7 @@ void walsender_main(const replication::WalSenderStart& start) {
     if (auto* perr = std::get_if<PgError>(&parsed)) err = *perr;
     else err = exec_command(p, std::get<protocol::repl::Command>(parsed));
     if (err) protocol::error_response(p.conn.out(), *err);
-    protocol::ready_for_query(p.conn.out(), protocol::TransactionStatus::kIdle);
+    protocol::ready_for_query(p.conn.out(), protocol::TransactionStatus::Idle);
     p.set_title("idle");
   }
 }

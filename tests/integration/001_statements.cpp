@@ -121,7 +121,7 @@ TEST_CASE("001 statements: every SPEC section 6 statement through psql -c") {
   CHECK_MESSAGE(found_self, act.describe());
 
   // Over the Unix socket too.
-  const CmdResult unix_r = c.psql("SELECT v FROM kv WHERE k = 'k1'", Via::kUnixSocket);
+  const CmdResult unix_r = c.psql("SELECT v FROM kv WHERE k = 'k1'", Via::UnixSocket);
   CHECK_MESSAGE(unix_r.exit_code == 0, unix_r.describe());
   CHECK(trim(unix_r.out) == "v1b");
 }

@@ -28,7 +28,7 @@ TEST_CASE("003 smart shutdown waits for an open session and refuses new ones wit
   CHECK_FALSE(refused.connected());
   CHECK_MESSAGE(refused.connect_sqlstate() == "57P03", refused.connect_error());
   CHECK_MESSAGE(contains(refused.connect_error(), "the database system is shutting down"), refused.connect_error());
-  const CmdResult via_psql = c.psql("SELECT 1", Via::kUnixSocket);
+  const CmdResult via_psql = c.psql("SELECT 1", Via::UnixSocket);
   CHECK_MESSAGE(via_psql.exit_code == 2, via_psql.describe());
   CHECK_MESSAGE(contains(via_psql.err, "the database system is shutting down"), via_psql.describe());
 

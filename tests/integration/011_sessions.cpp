@@ -109,17 +109,17 @@ TEST_CASE("011 sessions: pg_hba.conf reject and unknown roles give 28000") {
     hba << "local all all trust\nhost all all 127.0.0.1/32 reject\n";
   }
   c.start();
-  PgConn refused = c.connect(Via::kTcp);
+  PgConn refused = c.connect(Via::Tcp);
   CHECK_FALSE(refused.connected());
   CHECK_MESSAGE(refused.connect_sqlstate() == "28000", refused.connect_error());
   CHECK(contains(refused.connect_error(), "pg_hba.conf rejects connection for host \"127.0.0.1\""));
 
   // A later keyword wins in a libpq conninfo string.
-  PgConn no_role = PgConn::connect(c.conninfo(Via::kUnixSocket) + " user=nobody_here");
+  PgConn no_role = PgConn::connect(c.conninfo(Via::UnixSocket) + " user=nobody_here");
   CHECK_FALSE(no_role.connected());
   CHECK_MESSAGE(no_role.connect_sqlstate() == "28000", no_role.connect_error());
   CHECK(contains(no_role.connect_error(), "role \"nobody_here\" does not exist"));
-  CHECK(c.session(Via::kUnixSocket).exec("SELECT 1").ok());
+  CHECK(c.session(Via::UnixSocket).exec("SELECT 1").ok());
 }
 
 TEST_CASE("011 sessions: a bad start-up packet and a silent client end only their own connection") {

@@ -64,7 +64,7 @@ void init_with_password(Cluster& c, std::string_view method, const std::vector<s
 std::string roles_text(Cluster& c) { return read_text(c.data_dir() / "global" / "pg_authid"); }
 
 PgConn login(Cluster& c, std::string_view user, std::string_view password, std::string_view extra = "",
-             Via via = Via::kTcp) {
+             Via via = Via::Tcp) {
   std::string ci = c.conninfo(via);
   ci = ci.substr(0, ci.find(" user=")) + " user=" + std::string(user) + " dbname=postgres password=" +
        std::string(password) + " " + std::string(extra);
@@ -162,13 +162,13 @@ TEST_CASE("020 authentication: scram-sha-256 for psql, pgbench, pg_receivewal, p
   CHECK_FALSE(none.connected());
   // libpq (TCP and Unix socket) with the password.
   CHECK(login(c, c.user(), kPassword).exec("SELECT 1").get() == "1");
-  CHECK(login(c, c.user(), kPassword, "", Via::kUnixSocket).exec("SELECT 1").get() == "1");
+  CHECK(login(c, c.user(), kPassword, "", Via::UnixSocket).exec("SELECT 1").get() == "1");
   check_failures_look_alike(c);
 
   {
     ScopedEnv pw("PGPASSWORD", kPassword);
     CHECK(trim(c.psql("SELECT 2").out) == "2");
-    CHECK(trim(c.psql("SELECT 3", Via::kUnixSocket).out) == "3");
+    CHECK(trim(c.psql("SELECT 3", Via::UnixSocket).out) == "3");
   }
   {
     // pgbench through a password file.

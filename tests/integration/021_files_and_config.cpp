@@ -153,7 +153,7 @@ TEST_CASE("021 config: unix_socket_permissions sets the socket file's mode (defa
   c.append_conf("unix_socket_permissions = 0700");
   c.start();
   CHECK(mode_of(sock) == 0700);
-  CHECK(trim(c.psql("SHOW unix_socket_permissions", Via::kUnixSocket).out) == "0700");
+  CHECK(trim(c.psql("SHOW unix_socket_permissions", Via::UnixSocket).out) == "0700");
 }
 
 TEST_CASE("021 config: a zero byte in a setting is refused on reload; the old value stays and backends start") {

@@ -36,7 +36,7 @@ constexpr int kProducers = 8;
 constexpr int kProcs = kProducers + 1;  // slot 8: the consumer
 constexpr int kConsumer = kProducers;
 constexpr std::size_t kPoolBytes = 1u << 20;  // small: the area does fill up
-constexpr std::uint16_t kType = static_cast<std::uint16_t>(im::MessageType::kFirstUserType) + 1;
+constexpr std::uint16_t kType = static_cast<std::uint16_t>(im::MessageType::FirstUserType) + 1;
 
 struct Shared {
   std::atomic<std::uint64_t> sent[kProcs][kProcs];      // [from][to], written by `from`
@@ -119,13 +119,13 @@ void producer_body(im::Area* area, Shared& sh, int me, Clock::time_point until) 
     const std::size_t len = sizeof(Wire) + rng() % (512 - sizeof(Wire) + 1);
     build(buf.data(), me, to, next[to], len);
     const auto st = mb.send(pmemu::ChildSlot(to), kType, {buf.data(), len});
-    if (st == im::SendStatus::kOk) {
+    if (st == im::SendStatus::Ok) {
       sh.sent[me][to].store(++next[to], std::memory_order_relaxed);
-    } else if (st == im::SendStatus::kAreaFull) {
+    } else if (st == im::SendStatus::AreaFull) {
       sh.full.fetch_add(1, std::memory_order_relaxed);
       drain();
       ::sched_yield();
-    } else if (st == im::SendStatus::kRecipientGone) {
+    } else if (st == im::SendStatus::RecipientGone) {
       gone[to] = true;
     } else {
       fail(sh, std::string("send: ") + im::describe(st));

@@ -290,14 +290,14 @@ std::vector<Pid> Cluster::pids_by_title(std::string_view substring) {
 }
 
 CmdResult Cluster::psql(std::string_view sql, Via via) {
-  const std::string host = via == Via::kTcp ? "127.0.0.1" : base_.string();
+  const std::string host = via == Via::Tcp ? "127.0.0.1" : base_.string();
   return run_command({"psql", "-X", "-A", "-t", "-h", host, "-p", std::to_string(port_), "-U", user_, "-d",
                       "postgres", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose", "-c", std::string(sql)},
                      std::chrono::seconds(60));
 }
 
 std::string Cluster::conninfo(Via via) const {
-  const std::string host = via == Via::kTcp ? "127.0.0.1" : base_.string();
+  const std::string host = via == Via::Tcp ? "127.0.0.1" : base_.string();
   return "host=" + host + " port=" + std::to_string(port_) + " user=" + user_ +
          " dbname=postgres connect_timeout=10 application_name=it_" + name_;
 }

@@ -30,7 +30,7 @@
 
 namespace pmemu::integration {
 
-enum class Via { kTcp, kUnixSocket };
+enum class Via { Tcp, UnixSocket };
 
 class Cluster {
  public:
@@ -74,11 +74,11 @@ class Cluster {
 
   // psql -X -A -t -h <host> -p N -U user -d postgres -v ON_ERROR_STOP=1
   // -v VERBOSITY=verbose -c sql (VERBOSITY puts SQLSTATEs in stderr).
-  CmdResult psql(std::string_view sql, Via via = Via::kTcp);
-  [[nodiscard]] std::string conninfo(Via via = Via::kTcp) const;
-  PgConn connect(Via via = Via::kTcp);
+  CmdResult psql(std::string_view sql, Via via = Via::Tcp);
+  [[nodiscard]] std::string conninfo(Via via = Via::Tcp) const;
+  PgConn connect(Via via = Via::Tcp);
   // connect() that REQUIREs success.
-  PgConn session(Via via = Via::kTcp);
+  PgConn session(Via via = Via::Tcp);
 
   [[nodiscard]] std::string log() const;
   [[nodiscard]] size_t log_size() const;

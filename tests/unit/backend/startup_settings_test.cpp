@@ -45,7 +45,7 @@ TEST_CASE("startup settings: applied in order, protocol parameters skipped, the 
   auto unknown = backend::apply_startup_settings(startup({{"user", "u"}, {"no_such", "1"}}), fresh);
   REQUIRE(unknown);
   CHECK(unknown->sqlstate == "42704");
-  CHECK(unknown->severity == protocol::Severity::kFatal);
+  CHECK(unknown->severity == protocol::Severity::Fatal);
   CHECK(unknown->message == "unrecognized configuration parameter \"no_such\"");
   auto fixed = backend::apply_startup_settings(startup({{"user", "u"}, {"options", "-c max_connections=5"}}), fresh);
   REQUIRE(fixed);

@@ -8,7 +8,7 @@
 
 namespace pmemu::ipc::imessage::test {
 namespace {
-constexpr std::uint16_t kT = static_cast<std::uint16_t>(MessageType::kFirstUserType);
+constexpr std::uint16_t kT = static_cast<std::uint16_t>(MessageType::FirstUserType);
 
 // Runs `body` in a child that then dies without any cleanup; returns its status.
 template <typename F>
@@ -35,7 +35,7 @@ TEST_CASE("a sender that dies holding the queue lock with a claimed page wedges 
   REQUIRE(WIFEXITED(st));
   CHECK(f.area().pages_in_use() == 1);
   auto s = f.open(0);
-  CHECK(s.send(ChildSlot(1), kT, bytes_of(10, 1)) == SendStatus::kOk);  // repairs first
+  CHECK(s.send(ChildSlot(1), kT, bytes_of(10, 1)) == SendStatus::Ok);  // repairs first
   CHECK(f.area().pages_in_use() == 1);                                   // the leaked page came back
   Message m;
   REQUIRE(r.receive(m));
@@ -56,7 +56,7 @@ TEST_CASE("a sender that dies after publishing keeps its message deliverable") {
     CHECK(same(m, bytes_of(100, i)));
   }
   auto s = f.open(0);  // slot 0's dead owner left nothing behind
-  CHECK(s.send(ChildSlot(1), kT, bytes_of(1, 1)) == SendStatus::kOk);
+  CHECK(s.send(ChildSlot(1), kT, bytes_of(1, 1)) == SendStatus::Ok);
   CHECK(r.receive(m));
 }
 
@@ -90,7 +90,7 @@ TEST_CASE("the wait ends on a message, and only a sleeping recipient is rung") {
   CHECK((wait_event(spec) & kWaitMessage) == 0);
 
   // Awake recipient: no signal.
-  REQUIRE(s.send(ChildSlot(1), kT, bytes_of(4, 1)) == SendStatus::kOk);
+  REQUIRE(s.send(ChildSlot(1), kT, bytes_of(4, 1)) == SendStatus::Ok);
   CHECK(read_stats(f.area(), ChildSlot(0)).signals_sent == 0);
   CHECK((wait_event(spec) & kWaitMessage) != 0);  // returns without sleeping
   Message m;
@@ -98,8 +98,8 @@ TEST_CASE("the wait ends on a message, and only a sleeping recipient is rung") {
 
   // Recipient announced sleep: the first send rings, the second does not.
   REQUIRE_FALSE(spec.messages.before_sleep(spec.messages.ctx));
-  REQUIRE(s.send(ChildSlot(1), kT, bytes_of(4, 2)) == SendStatus::kOk);
-  REQUIRE(s.send(ChildSlot(1), kT, bytes_of(4, 3)) == SendStatus::kOk);
+  REQUIRE(s.send(ChildSlot(1), kT, bytes_of(4, 2)) == SendStatus::Ok);
+  REQUIRE(s.send(ChildSlot(1), kT, bytes_of(4, 3)) == SendStatus::Ok);
   CHECK(read_stats(f.area(), ChildSlot(0)).signals_sent == 1);
   CHECK(take(Sig::Usr2));
   CHECK(spec.messages.after_sleep(spec.messages.ctx));

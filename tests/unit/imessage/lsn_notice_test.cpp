@@ -53,14 +53,14 @@ TEST_CASE("an Lsn notice carries exactly one Lsn") {
 TEST_CASE("notify_lsn queues a message, and the recipient drains the highest Lsn of its type") {
   NoticeFixture f;
   Mailbox sender = f.open(1);
-  CHECK(notify_lsn(ChildSlot(0), MessageType::kWalFlushed, Lsn{100}) == Delivery::kQueued);
+  CHECK(notify_lsn(ChildSlot(0), MessageType::WalFlushed, Lsn{100}) == Delivery::Queued);
   // From another process's mailbox, out of order and with a foreign type.
-  REQUIRE(sender.send(ChildSlot(0), MessageType::kWalFlushed, encode_lsn(Lsn{300})) == SendStatus::kOk);
-  REQUIRE(sender.send(ChildSlot(0), MessageType::kSyncRepReleased, encode_lsn(Lsn{900})) == SendStatus::kOk);
-  REQUIRE(sender.send(ChildSlot(0), MessageType::kWalFlushed, encode_lsn(Lsn{200})) == SendStatus::kOk);
-  CHECK(drain_lsn_notices(MessageType::kWalFlushed) == Lsn{300});
+  REQUIRE(sender.send(ChildSlot(0), MessageType::WalFlushed, encode_lsn(Lsn{300})) == SendStatus::Ok);
+  REQUIRE(sender.send(ChildSlot(0), MessageType::SyncRepReleased, encode_lsn(Lsn{900})) == SendStatus::Ok);
+  REQUIRE(sender.send(ChildSlot(0), MessageType::WalFlushed, encode_lsn(Lsn{200})) == SendStatus::Ok);
+  CHECK(drain_lsn_notices(MessageType::WalFlushed) == Lsn{300});
   CHECK_FALSE(my_mailbox()->has_messages());
-  CHECK_FALSE(drain_lsn_notices(MessageType::kWalFlushed).valid());
+  CHECK_FALSE(drain_lsn_notices(MessageType::WalFlushed).valid());
   CHECK_FALSE(f.latch_set(0));
 }
 
@@ -71,19 +71,19 @@ TEST_CASE("with no room for a message, or nobody reading the slot, notify_lsn se
     Mailbox filler = f.open(2);
     int sent = 0;
     // Messages as small as a notice, so not a byte a notice could use is left.
-    while (filler.send(ChildSlot(1), MessageType::kFirstUserType, encode_lsn(Lsn{1})) == SendStatus::kOk) ++sent;
+    while (filler.send(ChildSlot(1), MessageType::FirstUserType, encode_lsn(Lsn{1})) == SendStatus::Ok) ++sent;
     REQUIRE(sent > 0);
-    CHECK(notify_lsn(ChildSlot(1), MessageType::kWalFlushed, Lsn{42}) == Delivery::kLatchSet);
+    CHECK(notify_lsn(ChildSlot(1), MessageType::WalFlushed, Lsn{42}) == Delivery::LatchSet);
     CHECK(f.latch_set(1));
     // The failed attempt is counted as a full area on the sender's slot.
     CHECK(read_stats(f.area.area(), ChildSlot(0)).full_waits == 1);
   }
   f.procs->slots[1].latch.is_set.store(0);
   // Slot 1's owner has gone (its mailbox closed): still not lost.
-  CHECK(notify_lsn(ChildSlot(1), MessageType::kWalFlushed, Lsn{43}) == Delivery::kLatchSet);
+  CHECK(notify_lsn(ChildSlot(1), MessageType::WalFlushed, Lsn{43}) == Delivery::LatchSet);
   CHECK(f.latch_set(1));
   // A slot outside ProcSlots has nobody to tell.
-  CHECK(notify_lsn(ChildSlot(7), MessageType::kWalFlushed, Lsn{44}) == Delivery::kNoSuchSlot);
+  CHECK(notify_lsn(ChildSlot(7), MessageType::WalFlushed, Lsn{44}) == Delivery::NoSuchSlot);
 }
 
 }  // namespace pmemu::ipc::imessage::test

@@ -9,13 +9,13 @@
 
 namespace pmemu::ipc::imessage::test {
 namespace {
-constexpr std::uint16_t kT = static_cast<std::uint16_t>(MessageType::kFirstUserType);
+constexpr std::uint16_t kT = static_cast<std::uint16_t>(MessageType::FirstUserType);
 auto fail_now = FullPolicy::fail_now();
 
 // Sends messages of `size` bytes until the area refuses; returns how many fit.
 int fill(Mailbox& from, std::uint32_t to, std::size_t size) {
   int n = 0;
-  while (from.send(ChildSlot(to), kT, bytes_of(size, n), fail_now) == SendStatus::kOk) ++n;
+  while (from.send(ChildSlot(to), kT, bytes_of(size, n), fail_now) == SendStatus::Ok) ++n;
   return n;
 }
 
@@ -42,7 +42,7 @@ TEST_CASE("a message arrives with its type, sender and payload, in FIFO order") 
   AreaFixture f(4, 3);
   auto a = f.open(0), b = f.open(1);
   for (unsigned i = 0; i < 50; ++i)
-    REQUIRE(a.send(ChildSlot(1), static_cast<std::uint16_t>(kT + i), bytes_of(i * 3, i)) == SendStatus::kOk);
+    REQUIRE(a.send(ChildSlot(1), static_cast<std::uint16_t>(kT + i), bytes_of(i * 3, i)) == SendStatus::Ok);
   Message m;
   for (unsigned i = 0; i < 50; ++i) {
     REQUIRE(b.receive(m));
@@ -58,18 +58,18 @@ TEST_CASE("a message arrives with its type, sender and payload, in FIFO order") 
 TEST_CASE("bad slots, oversized payloads and absent recipients fail clearly") {
   AreaFixture f(4, 3);
   auto a = f.open(0);
-  CHECK(a.send(ChildSlot(3), kT, bytes_of(8, 1)) == SendStatus::kBadSlot);
-  CHECK(a.send(ChildSlot(), kT, bytes_of(8, 1)) == SendStatus::kBadSlot);
-  CHECK(a.send(ChildSlot(2), kT, bytes_of(8, 1)) == SendStatus::kRecipientGone);
-  CHECK(a.send(ChildSlot(0), kT, bytes_of(kMaxPayload + 1, 1)) == SendStatus::kOversized);
-  CHECK(a.send(ChildSlot(0), kT, bytes_of(kMaxPayload, 1)) == SendStatus::kOk);
-  CHECK(std::string(describe(SendStatus::kAreaFull)).find("full") != std::string::npos);
+  CHECK(a.send(ChildSlot(3), kT, bytes_of(8, 1)) == SendStatus::BadSlot);
+  CHECK(a.send(ChildSlot(), kT, bytes_of(8, 1)) == SendStatus::BadSlot);
+  CHECK(a.send(ChildSlot(2), kT, bytes_of(8, 1)) == SendStatus::RecipientGone);
+  CHECK(a.send(ChildSlot(0), kT, bytes_of(kMaxPayload + 1, 1)) == SendStatus::Oversized);
+  CHECK(a.send(ChildSlot(0), kT, bytes_of(kMaxPayload, 1)) == SendStatus::Ok);
+  CHECK(std::string(describe(SendStatus::AreaFull)).find("full") != std::string::npos);
   {
     auto c = f.open(2);
-    CHECK(a.send(ChildSlot(2), kT, bytes_of(8, 1)) == SendStatus::kOk);
+    CHECK(a.send(ChildSlot(2), kT, bytes_of(8, 1)) == SendStatus::Ok);
   }
   // The owner left: its queue is closed and its unread message freed.
-  CHECK(a.send(ChildSlot(2), kT, bytes_of(8, 1)) == SendStatus::kRecipientGone);
+  CHECK(a.send(ChildSlot(2), kT, bytes_of(8, 1)) == SendStatus::RecipientGone);
   CHECK(f.area().pages_owned_by(2) == 0);
   CHECK(Mailbox::open(&f.area(), ChildSlot(7), Pid(::getpid())).index() == 1);
   CHECK(Mailbox::open(nullptr, ChildSlot(0), Pid(::getpid())).index() == 1);
@@ -87,11 +87,11 @@ TEST_CASE("a full area refuses at once, counts it, and accepts again once draine
   // Waiting until a deadline that passes also fails, not silently.
   auto soon = std::chrono::steady_clock::now() + std::chrono::milliseconds(2);
   CHECK(a.send(ChildSlot(1), kT, bytes_of(1000, 0), FullPolicy::wait_until(soon)) ==
-        SendStatus::kAreaFull);
+        SendStatus::AreaFull);
   // So does a patience that runs out, and it is measured from the refusal.
   const auto t0 = std::chrono::steady_clock::now();
   CHECK(a.send(ChildSlot(1), kT, bytes_of(1000, 0), FullPolicy::wait_for(std::chrono::milliseconds(3))) ==
-        SendStatus::kAreaFull);
+        SendStatus::AreaFull);
   CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(3));
   CHECK(drain(b) == n);
   CHECK(read_stats(f.area(), ChildSlot(1)).queued == 0);
@@ -112,8 +112,8 @@ TEST_CASE("wrap-around: far more traffic than the area holds passes through in o
     const unsigned burst = rng() % 40;
     for (unsigned i = 0; i < burst; ++i) {
       const auto st = a.send(ChildSlot(1), kT, bytes_of(sent % 700, sent));
-      if (st == SendStatus::kAreaFull) break;
-      REQUIRE(st == SendStatus::kOk);
+      if (st == SendStatus::AreaFull) break;
+      REQUIRE(st == SendStatus::Ok);
       ++sent;
     }
     const unsigned take = rng() % 40;
@@ -138,7 +138,7 @@ TEST_CASE("pages are freed in every order of the queues that hold them") {
     std::array<Mailbox, 3> r{f.open(1), f.open(2), f.open(3)};
     // Interleave sends so the three queues' pages alternate in the pool.
     for (unsigned i = 0; i < 30; ++i)
-      for (std::uint32_t q = 1; q <= 3; ++q) REQUIRE(s.send(ChildSlot(q), kT, bytes_of(500, i)) == SendStatus::kOk);
+      for (std::uint32_t q = 1; q <= 3; ++q) REQUIRE(s.send(ChildSlot(q), kT, bytes_of(500, i)) == SendStatus::Ok);
     CHECK(f.area().pages_in_use() == 6);
     std::uint32_t in_use = 6;
     for (std::uint32_t q : order) {
@@ -162,7 +162,7 @@ TEST_CASE("fragmentation: mixed sizes in many queues never strand free space") {
     const std::uint32_t q = 1 + rng() % 4;
     const std::size_t len = rng() % (kMaxPayload + 1);
     const auto st = s.send(ChildSlot(q), kT, bytes_of(len, round));
-    REQUIRE((st == SendStatus::kOk || st == SendStatus::kAreaFull));
+    REQUIRE((st == SendStatus::Ok || st == SendStatus::AreaFull));
     if (rng() % 3 == 0) {
       Message m;
       (void)r[rng() % 4].receive(m);
@@ -184,7 +184,7 @@ TEST_CASE("per-sender FIFO holds with several senders to one recipient") {
   for (std::uint32_t i = 0; i < 300; ++i) {
     auto* s = senders[(i * 7) % 3];
     std::uint32_t seq = i;
-    REQUIRE(s->send(ChildSlot(3), kT, std::as_bytes(std::span(&seq, 1))) == SendStatus::kOk);
+    REQUIRE(s->send(ChildSlot(3), kT, std::as_bytes(std::span(&seq, 1))) == SendStatus::Ok);
   }
   std::array<std::int64_t, 3> last{-1, -1, -1};
   Message m;

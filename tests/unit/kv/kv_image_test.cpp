@@ -118,7 +118,7 @@ TEST_CASE("a missing image is reported as missing, not as corrupt") {
   HeapTable dst(64 * 1024);
   auto t = dst->lock();
   const LoadedImage r = load_image(dir.path() / "kv.image", t);
-  CHECK(r.status == ImageStatus::kMissing);
+  CHECK(r.status == ImageStatus::Missing);
   CHECK(r.error.find("kv.image") != std::string::npos);
 }
 
@@ -165,7 +165,7 @@ TEST_CASE_FIXTURE(BadImageFixture, "truncated images are rejected at every lengt
                           std::size_t{100}, good.size() / 2, good.size() - 5, good.size() - 1}) {
     CAPTURE(len);
     const LoadedImage r = load(good.substr(0, len));
-    CHECK(r.status == ImageStatus::kTruncated);
+    CHECK(r.status == ImageStatus::Truncated);
     CHECK_FALSE(r.error.empty());
   }
 }
@@ -173,10 +173,10 @@ TEST_CASE_FIXTURE(BadImageFixture, "truncated images are rejected at every lengt
 TEST_CASE_FIXTURE(BadImageFixture, "corrupt images are rejected: magic, version, any flipped byte, trailing bytes") {
   std::string bad = good;
   bad[0] = 'X';
-  CHECK(load(bad).status == ImageStatus::kCorrupt);
+  CHECK(load(bad).status == ImageStatus::Corrupt);
   bad = good;
   bad[8] = 2;  // version
-  CHECK(load(bad).status == ImageStatus::kCorrupt);
+  CHECK(load(bad).status == ImageStatus::Corrupt);
   for (std::size_t at : {std::size_t{16}, std::size_t{40}, good.size() / 2, good.size() - 5, good.size() - 1}) {
     CAPTURE(at);
     bad = good;
@@ -185,7 +185,7 @@ TEST_CASE_FIXTURE(BadImageFixture, "corrupt images are rejected: magic, version,
     CHECK_FALSE(r.ok());
     // A flipped length byte may make the entries run past the end; either
     // way the file is refused.
-    CHECK((r.status == ImageStatus::kCorrupt || r.status == ImageStatus::kTruncated));
+    CHECK((r.status == ImageStatus::Corrupt || r.status == ImageStatus::Truncated));
   }
   bad = good + std::string(10, '\0');
   CHECK_FALSE(load(bad).ok());
@@ -210,7 +210,7 @@ TEST_CASE("an image holding a key twice is corrupt and leaves the table empty") 
   HeapTable dst(64 * 1024);
   auto t = dst->lock();
   const LoadedImage r = load_image(file, t);
-  CHECK(r.status == ImageStatus::kCorrupt);
+  CHECK(r.status == ImageStatus::Corrupt);
   CHECK(t.count() == 0);
 }
 
@@ -226,7 +226,7 @@ TEST_CASE("an image larger than the table is refused, not crashed on, and the ta
   HeapTable small(64 * 1024);
   auto t = small->lock();
   const LoadedImage r = load_image(file, t);
-  CHECK(r.status == ImageStatus::kTooLarge);
+  CHECK(r.status == ImageStatus::TooLarge);
   CHECK(r.error.find("kv_table_size") != std::string::npos);
   CHECK(t.count() == 0);
   CHECK_FALSE(t.check_invariants_for_test().has_value());

@@ -74,11 +74,11 @@ TEST_CASE("status_is_up compares the exact padded strings") {
 }
 
 TEST_CASE("bad pid files are told apart") {
-  CHECK(error_kind("") == PidFileError::Kind::kEmpty);
-  CHECK(error_kind("abc\n") == PidFileError::Kind::kInvalid);
-  CHECK(error_kind("-12\n") == PidFileError::Kind::kInvalid);
-  CHECK(error_kind("0\n") == PidFileError::Kind::kInvalid);
-  CHECK(error_kind("12x\n") == PidFileError::Kind::kInvalid);
+  CHECK(error_kind("") == PidFileError::Kind::Empty);
+  CHECK(error_kind("abc\n") == PidFileError::Kind::Invalid);
+  CHECK(error_kind("-12\n") == PidFileError::Kind::Invalid);
+  CHECK(error_kind("0\n") == PidFileError::Kind::Invalid);
+  CHECK(error_kind("12x\n") == PidFileError::Kind::Invalid);
   auto r = parse_pid_file("", "/d/postmaster.pid");
   CHECK(std::get<PidFileError>(r).message == "the PID file \"/d/postmaster.pid\" is empty");
 }
@@ -87,7 +87,7 @@ TEST_CASE("read_pid_file reports a missing file in pg_ctl's words, then reads a 
   TempDir dir;
   auto missing = read_pid_file(dir.path);
   REQUIRE(std::holds_alternative<PidFileError>(missing));
-  CHECK(std::get<PidFileError>(missing).kind == PidFileError::Kind::kMissing);
+  CHECK(std::get<PidFileError>(missing).kind == PidFileError::Kind::Missing);
   CHECK(std::get<PidFileError>(missing).message ==
         "PID file \"" + dir.path + "/postmaster.pid\" does not exist");
 

@@ -47,7 +47,7 @@ TEST_CASE("session start messages") {
   backend_key_data(b, pmemu::Pid{1234}, 0xdeadbeef);
   CHECK(b == "K\0\0\0\x0c\0\0\x04\xd2\xde\xad\xbe\xef"s);
   b.clear();
-  ready_for_query(b, TransactionStatus::kIdle);
+  ready_for_query(b, TransactionStatus::Idle);
   CHECK(b == "Z\0\0\0\x05I"s);
 }
 
@@ -121,12 +121,12 @@ TEST_CASE("PgError named constructors use PostgreSQL's texts") {
   CHECK(PgError::too_many_wal_senders(2).message ==
         "number of requested standby connections exceeds max_wal_senders (currently 2)");
   CHECK(PgError::password_failed("bob").message == "password authentication failed for user \"bob\"");
-  CHECK(PgError::password_failed("bob").severity == Severity::kFatal);
+  CHECK(PgError::password_failed("bob").severity == Severity::Fatal);
   CHECK(PgError::no_hba_entry("127.0.0.1", "u", "d", false).message ==
         "no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", no encryption");
   CHECK(PgError::no_hba_entry("[local]", "u", "d", true).message ==
         "no pg_hba.conf entry for replication connection from host \"[local]\", user \"u\", no encryption");
-  CHECK(PgError::crash_shutdown().severity == Severity::kWarning);
+  CHECK(PgError::crash_shutdown().severity == Severity::Warning);
   CHECK(PgError::crash_shutdown().sqlstate == "57P02");
   CHECK(PgError::admin_shutdown().message == "terminating connection due to administrator command");
   CHECK(PgError::unique_violation("a").detail == "Key (k)=(a) already exists.");

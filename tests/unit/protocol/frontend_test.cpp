@@ -81,7 +81,7 @@ TEST_CASE("startup packet length limits") {
   const auto& e = error_of(decode_startup_packet(huge));
   CHECK(e.message == "invalid length of startup packet");
   CHECK(e.sqlstate == "08P01");
-  CHECK(e.severity == Severity::kFatal);
+  CHECK(e.severity == Severity::Fatal);
   Buffer max;
   put_uint32(max, 10000);
   CHECK(std::holds_alternative<NeedMoreInput>(decode_startup_packet(max).value));
@@ -138,17 +138,17 @@ TEST_CASE("replication parameter") {
     return replication_mode(std::get<StartupMessage>(d.value));
   };
   for (auto v : {"true", "on", "yes", "1", "TRUE", "On", "t", "y"})
-    CHECK(std::get<ReplicationMode>(mode_of(v)) == ReplicationMode::kPhysical);
+    CHECK(std::get<ReplicationMode>(mode_of(v)) == ReplicationMode::Physical);
   for (auto v : {"false", "off", "no", "0", "f", "OFF"})
-    CHECK(std::get<ReplicationMode>(mode_of(v)) == ReplicationMode::kNone);
-  CHECK(std::get<ReplicationMode>(mode_of("database")) == ReplicationMode::kLogical);
+    CHECK(std::get<ReplicationMode>(mode_of(v)) == ReplicationMode::None);
+  CHECK(std::get<ReplicationMode>(mode_of("database")) == ReplicationMode::Logical);
   auto bad = mode_of("o");
   REQUIRE(std::holds_alternative<PgError>(bad));
   CHECK(std::get<PgError>(bad).message == "invalid value for parameter \"replication\": \"o\"");
   CHECK(std::get<PgError>(bad).sqlstate == "22023");
   auto d = decode_startup_packet(startup("user\0u\0\0"s));
   CHECK(std::get<ReplicationMode>(replication_mode(std::get<StartupMessage>(d.value))) ==
-        ReplicationMode::kNone);
+        ReplicationMode::None);
 }
 
 TEST_CASE("parse_pg_bool follows PostgreSQL") {

@@ -24,16 +24,16 @@ struct Pair {
 TEST_CASE("read_some appends, reports would-block and close") {
   Pair p;
   Buffer in = "x";
-  CHECK(read_some(p.fd[0], in).status == IoStatus::kWouldBlock);
+  CHECK(read_some(p.fd[0], in).status == IoStatus::WouldBlock);
   CHECK(in == "x");
   REQUIRE(::write(p.fd[1], "abc", 3) == 3);
   auto r = read_some(p.fd[0], in);
-  CHECK(r.status == IoStatus::kOk);
+  CHECK(r.status == IoStatus::Ok);
   CHECK(r.bytes == 3);
   CHECK(in == "xabc");
   ::close(p.fd[1]);
   p.fd[1] = -1;
-  CHECK(read_some(p.fd[0], in).status == IoStatus::kClosed);
+  CHECK(read_some(p.fd[0], in).status == IoStatus::Closed);
   CHECK(in == "xabc");
 }
 
@@ -45,13 +45,13 @@ TEST_CASE("OutBuffer keeps what the socket did not take and sends it later") {
   std::string payload(1 << 20, 'z');
   put_bytes(out.buffer(), payload);
   auto r = out.flush(p.fd[0]);
-  CHECK(r.status == IoStatus::kWouldBlock);
+  CHECK(r.status == IoStatus::WouldBlock);
   CHECK(out.pending() == payload.size() - r.bytes);
   CHECK_FALSE(out.empty());
   Buffer got;
   while (!out.empty() || got.size() < payload.size()) {
     auto rr = read_some(p.fd[1], got);
-    REQUIRE(rr.status != IoStatus::kError);
+    REQUIRE(rr.status != IoStatus::Error);
     (void)out.flush(p.fd[0]);
   }
   CHECK(got == payload);
@@ -64,5 +64,5 @@ TEST_CASE("flush to a closed peer is kClosed, not SIGPIPE") {
   p.fd[1] = -1;
   OutBuffer out;
   put_bytes(out.buffer(), "hello");
-  CHECK(out.flush(p.fd[0]).status == IoStatus::kClosed);
+  CHECK(out.flush(p.fd[0]).status == IoStatus::Closed);
 }

@@ -44,14 +44,14 @@ TEST_CASE("lexer: identifiers fold, quotes unescape, comments vanish") {
   REQUIRE(t.size() == 8);
   CHECK(t[0].value == "select");
   CHECK(t[0].raw == "SeLeCt");
-  CHECK(t[1].kind == TokenKind::kQuotedIdent);
+  CHECK(t[1].kind == TokenKind::QuotedIdent);
   CHECK(t[1].value == "MiXed\"x");
-  CHECK(t[2].kind == TokenKind::kString);
+  CHECK(t[2].kind == TokenKind::String);
   CHECK(t[2].value == "it's");
-  CHECK(t[3].kind == TokenKind::kNumber);
+  CHECK(t[3].kind == TokenKind::Number);
   CHECK(t[3].value == "12.5e3");
   CHECK(t[5].is_symbol("::"));
-  CHECK(t[7].kind == TokenKind::kEnd);
+  CHECK(t[7].kind == TokenKind::End);
 }
 
 TEST_CASE("lexer errors use PostgreSQL's words") {
@@ -71,7 +71,7 @@ TEST_CASE("INSERT forms") {
   auto ins = std::get<Insert>(one("INSERT INTO kv VALUES ('a', 'b')"));
   CHECK(ins.k == "a");
   CHECK(ins.v == "b");
-  CHECK(ins.on_conflict == OnConflict::kError);
+  CHECK(ins.on_conflict == OnConflict::Error);
 
   ins = std::get<Insert>(one("insert into KV (k, v) values (12345, 'x');"));
   CHECK(ins.k == "12345");
@@ -82,12 +82,12 @@ TEST_CASE("INSERT forms") {
   CHECK(ins.v == "val");
 
   ins = std::get<Insert>(one("INSERT INTO kv VALUES ('a', 'it''s') ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v"));
-  CHECK(ins.on_conflict == OnConflict::kUpdate);
+  CHECK(ins.on_conflict == OnConflict::Update);
   CHECK(ins.v == "it's");
   ins = std::get<Insert>(one("INSERT INTO kv VALUES (1, 2) on conflict (k) do nothing"));
-  CHECK(ins.on_conflict == OnConflict::kNothing);
+  CHECK(ins.on_conflict == OnConflict::Nothing);
   ins = std::get<Insert>(one("INSERT INTO kv VALUES (1, 2) ON CONFLICT DO NOTHING"));
-  CHECK(ins.on_conflict == OnConflict::kNothing);
+  CHECK(ins.on_conflict == OnConflict::Nothing);
 }
 
 TEST_CASE("INSERT errors") {
@@ -159,36 +159,36 @@ TEST_CASE("SELECT forms") {
   CHECK(std::holds_alternative<SelectCount>(one("select COUNT(*) from kv")));
 
   auto c = std::get<SelectConst>(one("SELECT 1"));
-  CHECK(c.value == Literal{Literal::Kind::kInteger, "1"});
+  CHECK(c.value == Literal{Literal::Kind::Integer, "1"});
   CHECK(std::get<SelectConst>(one("SELECT -42")).value.text == "-42");
-  CHECK(std::get<SelectConst>(one("SELECT 'hello'")).value == Literal{Literal::Kind::kString, "hello"});
-  CHECK(std::get<SelectConst>(one("SELECT 1.5")).value.kind == Literal::Kind::kNumeric);
+  CHECK(std::get<SelectConst>(one("SELECT 'hello'")).value == Literal{Literal::Kind::String, "hello"});
+  CHECK(std::get<SelectConst>(one("SELECT 1.5")).value.kind == Literal::Kind::Numeric);
 }
 
 TEST_CASE("SELECT functions and views") {
   struct Case { const char* q; Function f; };
-  for (auto [q, f] : {Case{"SELECT pg_current_wal_lsn()", Function::kPgCurrentWalLsn},
-                      Case{"select pg_current_wal_flush_lsn();", Function::kPgCurrentWalFlushLsn},
-                      Case{"SELECT pg_last_wal_receive_lsn()", Function::kPgLastWalReceiveLsn},
-                      Case{"SELECT pg_last_wal_replay_lsn()", Function::kPgLastWalReplayLsn},
-                      Case{"SELECT PG_IS_IN_RECOVERY()", Function::kPgIsInRecovery},
-                      Case{"SELECT pg_backend_pid()", Function::kPgBackendPid},
-                      Case{"SELECT pg_switch_wal()", Function::kPgSwitchWal},
-                      Case{"SELECT version()", Function::kVersion}}) {
+  for (auto [q, f] : {Case{"SELECT pg_current_wal_lsn()", Function::PgCurrentWalLsn},
+                      Case{"select pg_current_wal_flush_lsn();", Function::PgCurrentWalFlushLsn},
+                      Case{"SELECT pg_last_wal_receive_lsn()", Function::PgLastWalReceiveLsn},
+                      Case{"SELECT pg_last_wal_replay_lsn()", Function::PgLastWalReplayLsn},
+                      Case{"SELECT PG_IS_IN_RECOVERY()", Function::PgIsInRecovery},
+                      Case{"SELECT pg_backend_pid()", Function::PgBackendPid},
+                      Case{"SELECT pg_switch_wal()", Function::PgSwitchWal},
+                      Case{"SELECT version()", Function::Version}}) {
     auto s = one(q);
     REQUIRE_MESSAGE(std::holds_alternative<SelectFunction>(s), q);
     CHECK(std::get<SelectFunction>(s).function == f);
     CHECK_FALSE(std::get<SelectFunction>(s).argument.has_value());
   }
   auto sleep = std::get<SelectFunction>(one("SELECT pg_sleep(0.5)"));
-  CHECK(sleep.function == Function::kPgSleep);
+  CHECK(sleep.function == Function::PgSleep);
   CHECK(sleep.argument->text == "0.5");
-  CHECK(function_name(Function::kPgCurrentWalLsn) == "pg_current_wal_lsn");
+  CHECK(function_name(Function::PgCurrentWalLsn) == "pg_current_wal_lsn");
 
-  CHECK(std::get<SelectView>(one("SELECT * FROM pg_stat_replication")).view == StatView::kPgStatReplication);
-  CHECK(std::get<SelectView>(one("select * from PG_STAT_WAL_RECEIVER")).view == StatView::kPgStatWalReceiver);
-  CHECK(std::get<SelectView>(one("SELECT * FROM pg_catalog.pg_stat_activity")).view == StatView::kPgStatActivity);
-  CHECK(std::get<SelectView>(one("SELECT * FROM pg_stat_imessage")).view == StatView::kPgStatImessage);
+  CHECK(std::get<SelectView>(one("SELECT * FROM pg_stat_replication")).view == StatView::PgStatReplication);
+  CHECK(std::get<SelectView>(one("select * from PG_STAT_WAL_RECEIVER")).view == StatView::PgStatWalReceiver);
+  CHECK(std::get<SelectView>(one("SELECT * FROM pg_catalog.pg_stat_activity")).view == StatView::PgStatActivity);
+  CHECK(std::get<SelectView>(one("SELECT * FROM pg_stat_imessage")).view == StatView::PgStatImessage);
 }
 
 TEST_CASE("SELECT refusals") {
