@@ -165,6 +165,15 @@ void on_shutdown_request(Builder& b, ShutdownMode mode, const ChildCounts& ch) {
   if (b.c.shutdown >= mode) return;  // the strongest request so far wins
   b.c.shutdown = mode;
   b.pid_status("stopping");
+  // Reinitialised after a crash, before redo begins (fatal_error lasts until
+  // RECOVERY_STARTED, as PostgreSQL's FatalError): nothing of the crash is
+  // left to kill, so a smart or fast stop takes the normal path, whose
+  // checkpointer makes no checkpoint while recovery is unfinished. In crash
+  // mode PM_WAIT_BACKENDS would wait forever for a checkpointer nobody tells
+  // to go.
+  if (mode != ShutdownMode::Immediate && b.c.state == PmState::Startup && b.c.fatal_error &&
+      !b.c.abort_timer_running)
+    b.c.fatal_error = false;
   switch (mode) {
     case ShutdownMode::Smart:
       b.log("received smart shutdown request");

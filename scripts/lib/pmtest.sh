@@ -165,23 +165,27 @@ pm_node() {
 
 _pm_running() { [ -f "$(_pm_data "$1")/postmaster.pid" ]; }
 
-# pm_start NAME: pmctl start -w; the node accepts connections (a hot
-# standby read-only) when it returns.
+# pm_start NAME [--no-wait]: pmctl start; with -w (the default) the node
+# accepts connections (a hot standby read-only) when it returns.
 pm_start() {
   _pm_need_node "$1"
-  local out
-  out=$("$PMCTL" start -D "$(_pm_data "$1")" -l "$(_pm_log "$1")" -w -t "$_pm_timeout" 2>&1) \
-    || _pm_fail "$1" "pm_start $1" "$out"$'\n'"--- log:"$'\n'"$(tail -n 20 "$(_pm_log "$1")" 2>/dev/null)"
+  local wait=-w out
+  [ "${2:-}" = --no-wait ] && wait=-W
+  out=$("$PMCTL" start -D "$(_pm_data "$1")" -l "$(_pm_log "$1")" "$wait" -t "$_pm_timeout" 2>&1) \
+    || _pm_fail "$1" "pm_start $1 ${2:-}" "$out"$'\n'"--- log:"$'\n'"$(tail -n 20 "$(_pm_log "$1")" 2>/dev/null)"
   _pm_remember_key "$1"
 }
 
-# pm_stop NAME [MODE]: pmctl stop -m MODE (default fast) -w.
+# pm_stop NAME [MODE] [--no-wait]: pmctl stop -m MODE (default fast); waits
+# for the postmaster to exit unless --no-wait.
 pm_stop() {
   _pm_need_node "$1"
-  local mode=${2:-fast} out
+  local mode=fast wait=-w out
+  case ${2:-} in --no-wait) wait=-W ;; ?*) mode=$2 ;; esac
+  [ "${3:-}" = --no-wait ] && wait=-W
   _pm_remember_key "$1"
-  out=$("$PMCTL" stop -D "$(_pm_data "$1")" -m "$mode" -w -t "$_pm_timeout" 2>&1) \
-    || _pm_fail "$1" "pm_stop $1 $mode" "$out"
+  out=$("$PMCTL" stop -D "$(_pm_data "$1")" -m "$mode" "$wait" -t "$_pm_timeout" 2>&1) \
+    || _pm_fail "$1" "pm_stop $1 $mode ${3:-}" "$out"
 }
 
 pm_restart() {
@@ -241,18 +245,20 @@ pm_sql() {
   return 0
 }
 
-# pm_sql_fails NAME SQL SQLSTATE: the statement (or the connection it needs)
-# must fail with that SQLSTATE.
+# pm_sql_fails NAME SQL SQLSTATE [MESSAGE]: the statement (or the
+# connection it needs) must fail with that SQLSTATE (and that message).
 pm_sql_fails() {
   _pm_need_node "$1"
   local out last
   out=$(timeout "$_pm_timeout" python3 "$_pm_session_py" once "$(_pm_base "$1")" "${_pm_port[$1]}" \
         "$_pm_user" postgres "$2" 2>&1)
   last=${out##*$'\n'}
-  case $last in
-    "error $3 "*) return 0 ;;
-  esac
-  _pm_fail "$1" "pm_sql_fails $1 \"$2\" $3" "$out"
+  if [ $# -ge 4 ]; then
+    [ "$last" = "error $3 $4" ] && return 0
+  else
+    case $last in "error $3 "*) return 0 ;; esac
+  fi
+  _pm_fail "$1" "pm_sql_fails $1 \"$2\" $3${4:+ \"$4\"}" "$out"
 }
 
 # pm_session_open NAME ID: a session kept open (scripts/lib/pmsession.py
@@ -348,14 +354,17 @@ pm_session_expect() {
   _pm_fail "${_pm_sess_node[$id]}" "pm_session_expect $id $want" "$line"
 }
 
-# pm_session_close ID: ends the session (sends Terminate if still connected).
+# pm_session_close ID...: ends sessions (sends Terminate if still connected).
 pm_session_close() {
-  local id=$1 pid=${_pm_sess_proc[$1]:-}
-  [ -n "$pid" ] || return 0
-  printf 'close\n' >&"${_pm_sess_in[$id]}" 2>/dev/null
-  eval "exec ${_pm_sess_in[$id]}>&-"
-  wait "$pid" 2>/dev/null
-  unset "_pm_sess_node[$id]" "_pm_sess_proc[$id]"
+  local id pid
+  for id in "$@"; do
+    pid=${_pm_sess_proc[$id]:-}
+    [ -n "$pid" ] || continue
+    printf 'close\n' >&"${_pm_sess_in[$id]}" 2>/dev/null
+    eval "exec ${_pm_sess_in[$id]}>&-"
+    wait "$pid" 2>/dev/null
+    unset "_pm_sess_node[$id]" "_pm_sess_proc[$id]"
+  done
 }
 
 # --- events ------------------------------------------------------------------

@@ -259,6 +259,35 @@ TEST_CASE("fast shutdown during PM_STARTUP stops the startup process") {
   CHECK(st2.ctx.state == PmState::Shutdown);
 }
 
+TEST_CASE("fast shutdown after a crash restart's reinit, before redo, stops the normal way and exits 0") {
+  auto c = ctx_in(PmState::Startup);
+  c.fatal_error = true;  // until RECOVERY_STARTED
+  c.startup_status = StartupStatus::Running;
+  ChildCounts ch = running();
+  ch.startup = true;
+  auto st = step(c, EvShutdownRequest{ShutdownMode::Fast}, ch);
+  CHECK(signalled(st, kTargetStartup, SIGTERM));
+  CHECK(st.ctx.state == PmState::WaitBackends);
+  auto st2 = step(st.ctx, exit_of(ChildKind::Startup, ExitStatus::exited(1)), running());
+  CHECK(st2.ctx.state == PmState::Shutdown);
+  CHECK(signalled(st2, kTargetCheckpointer, SIGUSR2));
+  auto st3 = step(st2.ctx, exit_of(ChildKind::Checkpointer, ExitStatus::exited(0)), ChildCounts{});
+  CHECK(exit_code(st3) == 0);
+}
+
+TEST_CASE("fast shutdown while a crash's children are still being killed keeps crash mode") {
+  auto c = ctx_in(PmState::Startup);
+  c.fatal_error = true;
+  c.abort_timer_running = true;
+  ChildCounts ch = running();
+  ch.startup = true;
+  auto st = step(c, EvShutdownRequest{ShutdownMode::Fast}, ch);
+  CHECK(st.ctx.fatal_error);
+  auto st2 = step(st.ctx, exit_of(ChildKind::Startup, ExitStatus::exited(1)), running());
+  CHECK(st2.ctx.state == PmState::WaitBackends);
+  CHECK_FALSE(signalled(st2, kTargetCheckpointer, SIGUSR2));
+}
+
 TEST_CASE("smart shutdown during PM_RECOVERY stops at once") {
   ChildCounts ch = running();
   ch.startup = true;
