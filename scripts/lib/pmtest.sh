@@ -176,6 +176,20 @@ pm_start() {
   _pm_remember_key "$1"
 }
 
+# pm_start_fails NAME TEXT: pmctl start must fail, saying TEXT (in its
+# output or in what the server logged).
+pm_start_fails() {
+  _pm_need_node "$1"
+  local out log_before log_after
+  log_before=$(wc -c < "$(_pm_log "$1")" 2>/dev/null || echo 0)
+  if out=$("$PMCTL" start -D "$(_pm_data "$1")" -l "$(_pm_log "$1")" -w -t "$_pm_timeout" 2>&1); then
+    _pm_fail "$1" "pm_start_fails $1 \"$2\"" "the start succeeded: $out"
+  fi
+  log_after=$(tail -c +"$((log_before + 1))" "$(_pm_log "$1")" 2>/dev/null)
+  case "$out"$'\n'"$log_after" in *"$2"*) return 0 ;; esac
+  _pm_fail "$1" "pm_start_fails $1 \"$2\"" "$out"$'\n'"--- log:"$'\n'"$log_after"
+}
+
 # pm_stop NAME [MODE] [--no-wait]: pmctl stop -m MODE (default fast); waits
 # for the postmaster to exit unless --no-wait.
 pm_stop() {
@@ -224,6 +238,28 @@ pm_kill() {
   _pm_remember_key "$node"
   out=$("$PMCTL" kill -D "$(_pm_data "$node")" "$@" 2>&1) || _pm_fail "$node" "pm_kill $node $*" "$out"
   printf '%s\n' "$out"
+}
+
+# pm_pids NAME [PTYPE]: the pids of NAME's processes (pmctl ps), of one
+# process type if given ("client backend", walsender, ...).
+pm_pids() {
+  _pm_need_node "$1"
+  "$PMCTL" ps -D "$(_pm_data "$1")" | awk -v want="${2:-}" 'NR > 1 && $1 ~ /^[0-9]+$/ {
+    ptype = ($2 == "client") ? "client backend" : $2
+    if (want == "" || want == ptype) print $1 }'
+}
+
+# pm_wait_gone PID...: each process has exited (a zombie counts as gone).
+pm_wait_gone() {
+  local pid state deadline=$((SECONDS + _pm_timeout))
+  for pid in "$@"; do
+    while :; do
+      state=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null)
+      [ -z "$state" ] || [ "$state" = Z ] && break
+      [ "$SECONDS" -lt "$deadline" ] || _pm_fail "" "pm_wait_gone $*" "process $pid still alive (state $state)"
+      sleep 0.02
+    done
+  done
 }
 
 # pm_port NAME / pm_datadir NAME / pm_connstr NAME: for tools the library
@@ -435,6 +471,9 @@ _pm_lsn_ge() {
   local a=$(( (16#${1%/*} << 32) | 16#${1#*/} )) b=$(( (16#${2%/*} << 32) | 16#${2#*/} ))
   [ "$a" -ge "$b" ]
 }
+
+# pm_fail WHAT: ends the scenario as failed, saying WHAT.
+pm_fail() { _pm_fail "" "pm_fail" "$*"; }
 
 pm_assert_eq() {
   [ "$1" = "$2" ] || _pm_fail "" "pm_assert_eq: $3" "expected \"$1\", got \"$2\""
