@@ -340,6 +340,10 @@ Step step(const PmContext& ctx, const PmEvent& ev, const ChildCounts& ch) {
     on_shutdown_request(b, sd->mode, ch);
   } else if (auto* ce = std::get_if<EvChildExit>(&ev)) {
     on_child_exit(b, *ce, ch);
+    // The startup process may have asked for a new walreceiver while the old
+    // one was still exiting (PostgreSQL's ServerLoop retries every loop):
+    // without this the request waits for the startup process to ask again.
+    if (ce->kind == ChildKind::WalReceiver) maybe_start_walreceiver(b, ch);
     // First action of the step, so the exit precedes what it causes.
     const bool crash = !ctx.fatal_error && b.c.fatal_error;
     b.a.insert(b.a.begin(), ActChildExited{ce->kind, ce->pid, ce->status, crash});

@@ -466,6 +466,30 @@ pm_wait_catchup() {
   done
 }
 
+# pm_wait_replayed_past STANDBY LSN: the standby replayed a record that
+# begins at LSN (its replay position, the end of the last record, is past it).
+pm_wait_replayed_past() {
+  local standby=$1 lsn=$2 replayed
+  local deadline=$((SECONDS + _pm_timeout))
+  while :; do
+    replayed=$(pm_sql "$standby" "SELECT pg_last_wal_replay_lsn()")
+    [ -n "$replayed" ] && ! _pm_lsn_ge "$lsn" "$replayed" && return 0
+    [ "$SECONDS" -lt "$deadline" ] \
+      || _pm_fail "$standby" "pm_wait_replayed_past $standby $lsn" "replayed ${replayed:-nothing}"
+    sleep 0.05
+  done
+}
+
+# pm_field EVENT_LINE FIELD: a field of an event as pm_wait prints it
+# (strings without their quotes).
+pm_field() {
+  local v
+  v=$(grep -oE "\"$2\":(\"[^\"]*\"|[^,}]*)" <<< "$1" | head -n 1)
+  v=${v#*:}
+  v=${v#\"}
+  echo "${v%\"}"
+}
+
 # LSN A >= LSN B ("X/X" each).
 _pm_lsn_ge() {
   local a=$(( (16#${1%/*} << 32) | 16#${1#*/} )) b=$(( (16#${2%/*} << 32) | 16#${2#*/} ))

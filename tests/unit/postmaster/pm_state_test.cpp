@@ -196,6 +196,19 @@ TEST_CASE("START_WALRECEIVER launches one walreceiver in recovery states only") 
   CHECK_FALSE(launched(st3, ChildKind::WalReceiver));
 }
 
+TEST_CASE("a walreceiver asked for while the old one was exiting starts when the old one is reaped") {
+  ChildCounts with_rcv = running();
+  with_rcv.walreceiver = true;
+  auto st = step(ctx_in(PmState::HotStandby), EvPmSignal{PmSignal::StartWalReceiver}, with_rcv);
+  CHECK_FALSE(launched(st, ChildKind::WalReceiver));
+  auto st2 = step(st.ctx, exit_of(ChildKind::WalReceiver, ExitStatus::exited(1)), running());
+  CHECK(launched(st2, ChildKind::WalReceiver));
+  CHECK_FALSE(st2.ctx.walreceiver_requested);
+  // Not when the exit is a crash: everything stops first.
+  auto st3 = step(st.ctx, exit_of(ChildKind::WalReceiver, ExitStatus::killed(SIGKILL)), running());
+  CHECK_FALSE(launched(st3, ChildKind::WalReceiver));
+}
+
 TEST_CASE("smart shutdown in PM_RUN waits for sessions, then stops in order") {
   ChildCounts ch = running();
   ch.backends = 1;
