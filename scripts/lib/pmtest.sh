@@ -223,11 +223,12 @@ pm_reload() {
   out=$("$PMCTL" reload -D "$(_pm_data "$1")" 2>&1) || _pm_fail "$1" "pm_reload $1" "$out"
 }
 
-# pm_set NAME name value: appends a setting to NAME's postgresql.conf (a
-# pm_reload or restart makes it count).
+# pm_set NAME name value: appends a setting to NAME's postgresql.auto.conf,
+# read last, so it wins over postgresql.conf and what basebackup -R wrote
+# (a pm_reload or restart makes it count).
 pm_set() {
   _pm_need_node "$1"
-  _pm_append_conf "$1" "$2 = '$3'"
+  printf '\n%s\n' "$2 = '$3'" >> "$(_pm_data "$1")/postgresql.auto.conf"
 }
 
 # pm_kill NAME ROLE SIGNAL [--all]: pmctl kill; prints the pids signalled.
@@ -343,6 +344,14 @@ _pm_session_next() {
 # pm_session_pid ID: the server pid of the session's backend.
 pm_session_pid() { echo "${_pm_sess_pid[$1]:?no session $1}"; }
 
+# pm_session_pending ID: the session's statement has not answered yet (a
+# look now, not a wait).
+pm_session_pending() {
+  local id=$1 line
+  line=$(sed -n "$((_pm_sess_seen[$id] + 1))p" "${_pm_sess_out[$id]:-/dev/null}")
+  [ -z "$line" ] || _pm_fail "${_pm_sess_node[$id]:-}" "pm_session_pending $id" "it answered: $line"
+}
+
 # pm_session_wait_active ID: the session's backend runs a statement (its
 # process title, as pmctl ps shows it, ends in "active"): no SQL asked.
 pm_session_wait_active() {
@@ -449,6 +458,18 @@ pm_fault() {
   out=$("$PMCTL" fault -D "$(_pm_data "$node")" "$@" 2>&1) || _pm_fail "$node" "pm_fault $node $*" "$out"
   [ -n "$out" ] && printf '%s\n' "$out"
   return 0
+}
+
+# pm_wait_sql NAME SQL EXPECTED: runs SQL until it prints EXPECTED (for
+# what no event tells, as PostgreSQL's poll_query_until).
+pm_wait_sql() {
+  local out deadline=$((SECONDS + _pm_timeout))
+  while :; do
+    out=$(pm_sql "$1" "$2")
+    [ "$out" = "$3" ] && return 0
+    [ "$SECONDS" -lt "$deadline" ] || _pm_fail "$1" "pm_wait_sql $1 \"$2\" \"$3\"" "$out"
+    sleep 0.05
+  done
 }
 
 # pm_wait_catchup PRIMARY STANDBY: the standby replayed the primary's
