@@ -250,6 +250,12 @@ pm_pids() {
     if (want == "" || want == ptype) print $1 }'
 }
 
+# pm_ps NAME: pmctl ps (pid, ptype, state, wait, since, title).
+pm_ps() {
+  _pm_need_node "$1"
+  "$PMCTL" ps -D "$(_pm_data "$1")"
+}
+
 # pm_wait_gone PID...: each process has exited (a zombie counts as gone).
 pm_wait_gone() {
   local pid state deadline=$((SECONDS + _pm_timeout))
