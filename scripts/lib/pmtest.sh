@@ -33,6 +33,9 @@ if [ -z "${PMTEST_TMP:-}" ]; then
   PMTEST_TMP=$(mktemp -d /tmp/pmemu-sc-XXXXXX)
 fi
 mkdir -p "$PMTEST_TMP"
+# "PID STARTTIME PGID" of this shell: scripts/scenario removes what a
+# scenario killed before its teardown left (its owner no longer runs).
+echo "$$ $_pm_start_ticks $(awk '{ sub(/.*\) /, ""); print $3 }' /proc/$$/stat)" > "$PMTEST_TMP/owner"
 : "${PMTEST_ARTIFACTS:=$PMTEST_TMP.artifacts}"
 
 declare -a _pm_nodes=()
