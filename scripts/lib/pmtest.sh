@@ -80,7 +80,9 @@ _pm_fail() {
 _pm_base() { echo "$PMTEST_TMP/$1"; }
 _pm_data() { echo "$PMTEST_TMP/$1/data"; }
 _pm_log() { echo "$PMTEST_TMP/$1/log"; }
-_pm_need_node() { [ -n "${_pm_port[$1]:-}" ] || _pm_fail "" "${FUNCNAME[1]} $*" "no node named \"$1\" (pm_node makes one)"; }
+_pm_need_node() {
+  [ -n "${_pm_port[$1]:-}" ] || _pm_fail "" "${FUNCNAME[1]} $*" "no node named \"$1\" (pm_node makes one)"
+}
 
 # A TCP port nobody uses, in _pm_got_port: held with flock on
 # /tmp/pmemu-port-locks/PORT.lock (the integration harness's scheme, so two
@@ -327,7 +329,8 @@ pm_session_open() {
   _pm_sess_out[$id]=$dir/out
   _pm_sess_seen[$id]=0
   local first
-  first=$(_pm_session_next "$id" "$_pm_timeout") || _pm_fail "$node" "pm_session_open $node $id" "no answer in $_pm_timeout s"
+  first=$(_pm_session_next "$id" "$_pm_timeout") \
+    || _pm_fail "$node" "pm_session_open $node $id" "no answer in $_pm_timeout s"
   case $first in
     "connected "*) _pm_sess_pid[$id]=${first#connected }; _pm_sess_seen[$id]=1 ;;
     *) _pm_fail "$node" "pm_session_open $node $id" "$first" ;;
