@@ -204,8 +204,7 @@ void authenticate(ClientIo& io, const ConnectionStart& cs, const protocol::Start
     case config::AuthMethod::ScramSha256: scram(ctx, role); break;
   }
   if (!role)
-    send_fatal(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
-                                  "role \"" + req.user + "\" does not exist"));
+    send_fatal(io, PgError::role_does_not_exist(req.user));
   if (!role->login)
     send_fatal(io, PgError::fatal(sqlstate::kInvalidAuthorizationSpecification,
                                   "role \"" + req.user + "\" is not permitted to log in"));

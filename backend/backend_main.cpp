@@ -27,8 +27,7 @@
 #include "protocol/utf8.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
-#include "walsender/walsender_main.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 
 namespace pmemu::backend {
 namespace {
@@ -172,7 +171,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
   bool idle = false;
   Clock::time_point idle_since;
   for (;;) {
-    (void)process_interrupts(io, false);
+    (void)process_interrupts(io, InStatement{false});
     io.flush_if_full();  // answers to a pipeline go out as they pile up
     auto next = frames.next();
     if (auto* err = std::get_if<PgError>(&next)) fatal_exit(io, *err);
@@ -184,7 +183,7 @@ void send_session_start(ClientIo& io, const protocol::StartupMessage& sm, std::u
       if (auto limit = ipc::env().settings.idle_session_timeout; limit.count() > 0) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(idle_since + limit - Clock::now());
         if (left.count() <= 0)
-          fatal_exit(io, PgError::fatal(sqlstate::kIdleSessionTimeout, "terminating connection due to idle-session timeout"));
+          fatal_exit(io, PgError::idle_session_timeout());
         timeout_ms = static_cast<int>(std::min<long long>(left.count(), 1 << 30));
       }
       inbuf.clear();
@@ -294,7 +293,7 @@ void backend_main(const ConnectionStart& cs) {
     shmem::proc_slot_set_identity(*ipc::my_proc_slot(), cs.remote_host, e.settings.application_name,
                                   std::string(sm.user()));
     send_session_start(io, sm, cancel_key, ForReplication{true});
-    walsender::WalSenderStart ws;
+    replication::WalSenderStart ws;
     ws.sock_fd = io.fd();
     ws.user = std::string(sm.user());
     ws.client_addr = cs.is_unix ? std::string() : cs.remote_host;
@@ -302,7 +301,8 @@ void backend_main(const ConnectionStart& cs) {
     ws.application_name = e.settings.application_name;
     ws.startup_messages = std::move(io.out());
     ws.pipelined_input = std::move(pipelined);
-    walsender::walsender_main(ws);
+    cs.become_walsender(ws);
+    _exit(1);  // not reached: the walsender leaves with _exit
   }
   shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
   auto* slot = ipc::my_proc_slot();

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "replication/walsender_start.h"
+
 namespace pmemu::backend {
 
 // Why the postmaster would (not) take this connection, decided before fork.
@@ -16,6 +18,9 @@ struct ConnectionStart {
   std::string remote_host;  // "127.0.0.1" or "[local]"
   int remote_port = 0;
   Admission admission = Admission::Ok;
+  // Where a replication connection goes once authenticated (set by the
+  // postmaster's launch code, which knows every entry point).
+  replication::WalSenderEntry become_walsender = nullptr;
 };
 
 [[noreturn]] void backend_main(const ConnectionStart& start);

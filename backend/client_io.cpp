@@ -37,8 +37,6 @@ void ClientIo::flush_best_effort() { (void)out_.flush(fd_.get()); }
 
 ClientIo::ReadOutcome ClientIo::read_some(std::string* into, int timeout_ms) {
   ipc::WaitSpec w;
-  auto* slot = ipc::my_proc_slot();
-  w.latch = slot ? &slot->latch : nullptr;
   w.socket_fd = fd_.get();
   w.want_read = true;
   w.timeout_ms = timeout_ms;
@@ -46,8 +44,7 @@ ClientIo::ReadOutcome ClientIo::read_some(std::string* into, int timeout_ms) {
   // for a wait that had already seen its release) is read and dropped here
   // rather than kept, and the mailbox gives back its page while we sleep.
   ipc::wake_on_messages(w);
-  auto ev = ipc::wait_event(w);
-  if (slot) ipc::reset_latch(slot->latch);
+  auto ev = ipc::wait_on_my_latch(w);
   if (ev & ipc::kWaitMessage) (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);
   if (ev & ipc::kWaitPostmasterDeath) return ReadOutcome::PostmasterDied;
   if (ev & ipc::kWaitSocketReadable) {

@@ -9,15 +9,15 @@
 #include "backend/session_exit.h"
 #include "backend/stat_views.h"
 #include "backend/sync_wait.h"
-#include "checkpointer/checkpoint_request.h"
+#include "checkpoint/checkpoint_request.h"
 #include "common/elog.h"
 #include "ipc/process_env.h"
 #include "ipc/wait.h"
-#include "walsender/walsnd_ctl.h"
+#include "replication/walsnd_ctl.h"
 #include "kv/kv_table.h"
 #include "protocol/backend_messages.h"
-#include "startup/recovery_shmem.h"
-#include "walreceiver/walrcv_data.h"
+#include "recovery/recovery_shmem.h"
+#include "replication/walrcv_data.h"
 #include "wal/record.h"
 
 namespace pmemu::backend {
@@ -54,7 +54,7 @@ std::optional<PgError> refuse_write_in_recovery(const char* command) {
 }
 
 PgError recovery_in_progress() {
-  return PgError::error("55000", "recovery is in progress")
+  return PgError::error(sqlstate::kObjectNotInPrerequisiteState, "recovery is in progress")
       .with_hint("WAL control functions cannot be executed during recovery.");
 }
 
@@ -67,6 +67,7 @@ wal::Xlog& Executor::xlog() {
     auto& e = ipc::env();
     xlog_ = std::make_unique<wal::Xlog>(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                                         [](const std::string& why) { elog::log(elog::Level::Panic, why); });
+    xlog_->set_on_flushed(replication::announcer(e.areas.walsnd));  // flushed WAL is what walsenders may send
   }
   xlog_->set_fsync(wal::FsyncEnabled{ipc::env().settings.fsync});
   return *xlog_;
@@ -75,7 +76,6 @@ wal::Xlog& Executor::xlog() {
 void Executor::commit(Lsn end) {
   if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off) {
     xlog().flush(end);
-    walsender::announce_flushed(xlog().flushed());  // flushed WAL is what walsenders may send
     // A cancelled wait is only a WARNING: the row is committed locally.
     if (auto warning = wait_for_sync_rep(end, io_)) protocol::notice_response(io_.out(), *warning);
   }
@@ -90,7 +90,6 @@ void Executor::commit(Lsn end) {
 void Executor::make_visible_durable(Lsn upto) {
   if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off && xlog().flushed() < upto) {
     xlog().flush(upto);
-    walsender::announce_flushed(xlog().flushed());
   }
 }
 
@@ -232,12 +231,12 @@ std::optional<PgError> Executor::select_const(const sql::SelectConst& s) {
 std::optional<PgError> Executor::checkpoint() {
   // On a standby the checkpointer makes a restartpoint instead.
   std::optional<PgError> interrupted;
-  auto outcome = checkpointer::request_checkpoint_and_wait([&] {
+  auto outcome = checkpoint::request_checkpoint_and_wait(*ipc::env().areas.checkpointer, [&] {
     interrupted = interruptible_wait(5);
     return !interrupted;
   });
   if (interrupted) return interrupted;
-  if (outcome != checkpointer::RequestOutcome::Done)
+  if (outcome != checkpoint::RequestOutcome::Done)
     return PgError::error(sqlstate::kInternalError, "checkpoint request failed")
         .with_hint("Consult recent messages in the server log for details.");
   protocol::command_complete(io_.out(), "CHECKPOINT");
@@ -265,14 +264,10 @@ std::optional<PgError> Executor::show(const sql::Show& s) {
 
 std::optional<PgError> Executor::interruptible_wait(int ms) {
   ipc::WaitSpec w;
-  auto* slot = ipc::my_proc_slot();
-  w.latch = slot ? &slot->latch : nullptr;
   w.timeout_ms = ms;
-  auto ev = ipc::wait_event(w);
-  if (slot) ipc::reset_latch(slot->latch);
-  if (ev & ipc::kWaitPostmasterDeath)
-    fatal_exit(io_, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
-  if (auto why = process_interrupts(io_, true); why != Cancel::kNone) return cancel_error(why);
+  if (ipc::wait_on_my_latch(w) & ipc::kWaitPostmasterDeath)
+    fatal_exit(io_, PgError::postmaster_died());
+  if (auto why = process_interrupts(io_, InStatement{true}); why != Cancel::kNone) return cancel_error(why);
   return std::nullopt;
 }
 
@@ -312,7 +307,7 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
     case sql::Function::kPgLastWalReplayLsn: {
       auto& rec = *ipc::env().areas.recovery;
       Lsn v{rec.replayed_upto.load()};
-      const bool shown = rec.standby.load() != 0 || ipc::env().areas.walrcv->flushed_upto.load() != 0;
+      const bool shown = rec.standby.load() != 0 || ipc::env().areas.walrcv->flushed_upto.load().valid();
       return one(kPgLsnType, shown && v.valid() ? std::optional<std::string>(v.str()) : std::nullopt);
     }
     case sql::Function::kPgIsInRecovery: return one(protocol::kBoolType, std::string(in_recovery() ? "t" : "f"));
@@ -323,7 +318,6 @@ std::optional<PgError> Executor::function(const sql::SelectFunction& s) {
       if (in_recovery()) return recovery_in_progress();
       Lsn at = xlog().switch_segment();
       xlog().flush(at);
-      walsender::announce_flushed(xlog().flushed());
       return one(kPgLsnType, at.str());
     }
     case sql::Function::kPgSleep: {

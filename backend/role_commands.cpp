@@ -18,8 +18,6 @@ using protocol::PgError;
 namespace sqlstate = protocol::sqlstate;
 namespace sql = protocol::sql;
 
-constexpr std::string_view kReservedName = "42939";
-constexpr std::string_view kDependentObjectsStillExist = "2BP01";
 
 PgError notice(std::string message) {
   return PgError::error(sqlstate::kSuccessfulCompletion, std::move(message)).as(protocol::Severity::kNotice);
@@ -110,7 +108,7 @@ std::optional<PgError> create_role(protocol::Buffer& out, const sql::CreateRole&
     if (!session_is_superuser(cat))
       return PgError::error(sqlstate::kInsufficientPrivilege, "permission denied to create role");
     if (auto reserved = config::reserved_role_name_error(s.name); !reserved.empty())
-      return PgError::error(kReservedName, reserved);
+      return PgError::error(sqlstate::kReservedName, reserved);
     if (cat.find(s.name))
       return PgError::error(sqlstate::kDuplicateObject, "role \"" + s.name + "\" already exists");
     config::Role role{s.name, false, false, false, {}};  // CREATE ROLE's defaults: NOLOGIN
@@ -150,7 +148,7 @@ std::optional<PgError> drop_role(protocol::Buffer& out, const sql::DropRole& s) 
         continue;
       }
       if (name == session_user()) return PgError::error(sqlstate::kObjectInUse, "current user cannot be dropped");
-      if (auto e = cat.remove(name); !e.empty()) return PgError::error(kDependentObjectsStillExist, e);
+      if (auto e = cat.remove(name); !e.empty()) return PgError::error(sqlstate::kDependentObjectsStillExist, e);
     }
     return std::nullopt;
   });

@@ -44,20 +44,13 @@ std::string escape_control_chars(std::string_view s) {
   PgError w;
   switch (reason) {
     case shmem::QuitReason::ForCrash:
-      w = PgError::error(sqlstate::kCrashShutdown, "terminating connection because of crash of another server process")
-              .with_detail("The postmaster has commanded this server process to roll back the current transaction "
-                           "and exit, because another server process exited abnormally and possibly corrupted "
-                           "shared memory.")
-              .with_hint("In a moment you should be able to reconnect to the database and repeat your command.")
-              .as(protocol::Severity::kWarning);
+      w = PgError::crash_shutdown();
       break;
     case shmem::QuitReason::ForStop:
-      w = PgError::error(sqlstate::kAdminShutdown, "terminating connection due to immediate shutdown command")
-              .as(protocol::Severity::kWarning);
+      w = PgError::immediate_shutdown();
       break;
     case shmem::QuitReason::NotSent:
-      w = PgError::error(sqlstate::kAdminShutdown, "terminating connection because of unexpected SIGQUIT signal")
-              .as(protocol::Severity::kWarning);
+      w = PgError::unexpected_sigquit();
       break;
   }
   protocol::error_response(io.out(), w);
@@ -90,14 +83,14 @@ void refuse(ClientIo& io, const PgError& error) {
 }
 
 void die_for_postmaster_death(ClientIo& io) {
-  fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit"));
+  fatal_exit(io, PgError::postmaster_died());
 }
 
 void handle_die_interrupts(ClientIo& io) {
   using ipc::Sig;
   if (ipc::pending(Sig::Quit)) quick_die(io);
   if (ipc::take(Sig::Term))
-    fatal_exit(io, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
+    fatal_exit(io, PgError::admin_shutdown());
   if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive()) die_for_postmaster_death(io);
 }
 
@@ -107,7 +100,7 @@ PgError cancel_error(Cancel why) {
   return PgError::query_canceled();
 }
 
-Cancel process_interrupts(ClientIo& io, bool in_statement) {
+Cancel process_interrupts(ClientIo& io, InStatement in_statement) {
   using ipc::Sig;
   handle_die_interrupts(io);
   if (ipc::reload_if_requested()) apply_tcp_keepalives(io.fd(), ipc::env().settings);

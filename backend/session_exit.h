@@ -4,6 +4,7 @@
 #pragma once
 
 #include "backend/client_io.h"
+#include "common/strong_id.h"
 #include "protocol/pg_error.h"
 
 namespace pmemu::backend {
@@ -32,6 +33,7 @@ enum class Cancel { kNone, kUserRequest, kStatementTimeout };
 // Interrupt handling between and inside statements. Inside one
 // (`in_statement`), says whether a cancel request or statement_timeout
 // stops it; handles die, quit, postmaster death and reload itself.
-Cancel process_interrupts(ClientIo& io, bool in_statement);
+using InStatement = TaggedBool<struct InStatementTag>;
+Cancel process_interrupts(ClientIo& io, InStatement in_statement);
 
 }  // namespace pmemu::backend

@@ -3,12 +3,12 @@
 #include "ipc/process_env.h"
 #include "protocol/backend_messages.h"
 #include "shmem/proc_slots.h"
-#include "walsender/sync_release.h"
-#include "walsender/walsnd_ctl.h"
+#include "replication/sync_release.h"
+#include "replication/walsnd_ctl.h"
 
 #include <ctime>
 #include "wal/lsn.h"
-#include "walreceiver/walrcv_data.h"
+#include "replication/walrcv_data.h"
 
 namespace pmemu::backend {
 namespace {
@@ -67,12 +67,12 @@ void write_pg_stat_replication(protocol::Buffer& out) {
                                   Col{"reply_time", protocol::kTimestamptzType}});
   std::size_t n = 0;
   if (auto* ctl = ipc::env().areas.walsnd) {
-    const auto snap = walsender::snapshot(*ctl);
-    const auto sync = walsender::sync_states(snap);
+    const auto snap = replication::snapshot(*ctl);
+    const auto sync = replication::sync_states(snap, ipc::env().settings.synchronous_standby_names);
     for (std::size_t i = 0; i < snap.size(); ++i) {
       const auto& w = snap[i];
       protocol::data_row(out, {std::to_string(w.pid), w.application_name, or_null(w.client_addr),
-                               std::string(walsender::state_name(w.state)), lsn_or_null(w.sent),
+                               std::string(replication::state_name(w.state)), lsn_or_null(w.sent),
                                lsn_or_null(w.write), lsn_or_null(w.flush), lsn_or_null(w.apply),
                                sync[i], pg_time_or_null(w.reply_time)});
       ++n;
@@ -93,8 +93,8 @@ void write_pg_stat_wal_receiver(protocol::Buffer& out) {
     protocol::command_complete(out, "SELECT 0");
     return;
   }
-  auto lsn = [](std::uint64_t v) { return Lsn{v}.str(); };
-  protocol::data_row(out, {std::to_string(pid), std::string(walreceiver::state_name(rcv.current())), lsn(rcv.receive_start),
+  auto lsn = [](Lsn v) { return v.str(); };
+  protocol::data_row(out, {std::to_string(pid), std::string(replication::state_name(rcv.current())), lsn(Lsn{rcv.receive_start}),
                            lsn(rcv.written_upto.load()), lsn(rcv.flushed_upto.load()),
                            std::to_string(rcv.received_tli.load()), lsn(rcv.latest_wal_end.load()),
                            std::string(rcv.sender_host), std::to_string(rcv.sender_port.load())});

@@ -7,7 +7,7 @@
 #include "ipc/wait.h"
 #include "protocol/backend_messages.h"
 #include "shmem/proc_slots.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "syncrep/current_names.h"
 #include "syncrep/syncrep_shmem.h"
 
@@ -32,29 +32,26 @@ std::optional<syncrep::WaitMode> wait_mode() {
 std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
   auto& e = ipc::env();
   auto mode = wait_mode();
-  if (!mode || !syncrep::current_standby_names().defined() || e.areas.recovery->in_recovery.load() != 0 || !e.areas.syncrep)
+  if (!mode || !syncrep::current_standby_names(e.settings.synchronous_standby_names).defined() || e.areas.recovery->in_recovery.load() != 0 || !e.areas.syncrep)
     return std::nullopt;
   auto& shm = *e.areas.syncrep;
   const auto m = static_cast<std::uint32_t>(*mode);
-  if (shm.released[m].load() >= commit_end.get()) return std::nullopt;
-  auto* slot = ipc::my_proc_slot();
+  if (shm.released[m].load() >= commit_end) return std::nullopt;
   auto& me = shm.waiters[e.my_slot.get()];
   // A release that came after an earlier wait was already answered.
   (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);
   me.mode.store(m, std::memory_order_release);
-  me.wait_lsn.store(commit_end.get(), std::memory_order_seq_cst);
-  auto done = [&] { me.wait_lsn.store(0, std::memory_order_release); };
+  me.wait_lsn.store(commit_end, std::memory_order_seq_cst);
+  auto done = [&] { me.wait_lsn.store(Lsn{}, std::memory_order_release); };
   for (;;) {
-    if (shm.released[m].load(std::memory_order_seq_cst) >= commit_end.get()) {
+    if (shm.released[m].load(std::memory_order_seq_cst) >= commit_end) {
       done();
       return std::nullopt;
     }
     ipc::WaitSpec w;
-    w.latch = &slot->latch;
     w.timeout_ms = 1000;
     ipc::wake_on_messages(w);
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
+    auto ev = ipc::wait_on_my_latch(w);
     // The message is the wake-up; released[] stays the authority, because a
     // message may be stale (sent for an earlier wait of this slot).
     (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kSyncRepReleased);
@@ -69,11 +66,9 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
                         .with_detail(kCommittedLocally)
                         .as(protocol::Severity::kWarning));
       (void)ipc::take(ipc::Sig::Term);
-      fatal_exit(io, PgError::fatal(protocol::sqlstate::kAdminShutdown,
-                                    pm_died ? "terminating connection due to unexpected postmaster exit"
-                                            : "terminating connection due to administrator command"));
+      fatal_exit(io, pm_died ? PgError::postmaster_died() : PgError::admin_shutdown());
     }
-    if (process_interrupts(io, true) != Cancel::kNone) {
+    if (process_interrupts(io, InStatement{true}) != Cancel::kNone) {
       done();
       return PgError::error(protocol::sqlstate::kWarning, "canceling wait for synchronous replication due to user request")
           .with_detail(kCommittedLocally)

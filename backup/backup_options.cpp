@@ -58,7 +58,7 @@ std::optional<PgError> check_max_rate(const std::string& v) {
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), rate);
   if (ec != std::errc{} || p != v.data() + v.size()) return syntax("max_rate requires a numeric value");
   if (rate < kMaxRateLower || rate > kMaxRateUpper)
-    return PgError::error("22003", std::to_string(rate) + " is outside the valid range for parameter \"MAX_RATE\" (" +
+    return PgError::error(sqlstate::kNumericValueOutOfRange, std::to_string(rate) + " is outside the valid range for parameter \"MAX_RATE\" (" +
                                        std::to_string(kMaxRateLower) + " .. " + std::to_string(kMaxRateUpper) + ")");
   return std::nullopt;
 }

@@ -7,10 +7,9 @@
 #include "backup/archive_plan.h"
 #include "backup/manifest.h"
 #include "backup/tar_format.h"
-#include "checkpointer/checkpoint_request.h"
-#include "ipc/process_env.h"
+#include "checkpoint/checkpoint_request.h"
 #include "protocol/backend_messages.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "wal/control_file.h"
 #include "wal/xlog.h"
 #include "wal/xlog_ctl.h"
@@ -87,7 +86,7 @@ std::optional<PgError> send_member(const ArchiveMember& m, CopyStream& stream, M
   std::optional<CapturedFile> wal;
   if (!m.contents) {
     wal = capture_file(m.source);  // WAL: read as late as possible
-    if (!wal) return PgError::error("58P01", "requested WAL segment " + m.name.substr(m.name.find('/') + 1) +
+    if (!wal) return PgError::error(sqlstate::kUndefinedFile, "requested WAL segment " + m.name.substr(m.name.find('/') + 1) +
                                                  " has already been removed");
   }
   const std::string_view body = m.contents ? *m.contents : wal->bytes;
@@ -112,14 +111,14 @@ std::optional<PgError> send_manifest(CopyStream& stream, const ManifestContent& 
 }
 
 // The backup's checkpoint; pg_control and its redo point are read after it.
-std::optional<PgError> checkpoint_first(BackupIo& io) {
-  if (ipc::env().areas.recovery->in_recovery.load() != 0)
-    return PgError::error("55000", "recovery is in progress")
+std::optional<PgError> checkpoint_first(const BackupSource& src, BackupIo& io) {
+  if (src.recovery->in_recovery.load() != 0)
+    return PgError::error(sqlstate::kObjectNotInPrerequisiteState, "recovery is in progress")
         .with_hint("Take the base backup from the primary; backups from a standby are not supported.");
-  auto outcome = checkpointer::request_checkpoint_and_wait(io.wait_a_little);
-  if (outcome == checkpointer::RequestOutcome::Interrupted)
+  auto outcome = checkpoint::request_checkpoint_and_wait(*src.checkpointer, io.wait_a_little);
+  if (outcome == checkpoint::RequestOutcome::Interrupted)
     return PgError::error(sqlstate::kQueryCanceled, "canceling statement due to user request");
-  if (outcome != checkpointer::RequestOutcome::Done)
+  if (outcome != checkpoint::RequestOutcome::Done)
     return PgError::error(sqlstate::kInternalError, "checkpoint request failed");
   return std::nullopt;
 }
@@ -132,10 +131,9 @@ std::uint64_t archive_size(const std::vector<ArchiveMember>& members) {
 
 }  // namespace
 
-std::optional<PgError> send_base_backup(const BaseBackupOptions& opts, BackupIo& io) {
-  if (auto err = checkpoint_first(io)) return err;
-  auto& e = ipc::env();
-  const std::string dir = e.data_dir;
+std::optional<PgError> send_base_backup(const BackupSource& src, const BaseBackupOptions& opts, BackupIo& io) {
+  if (auto err = checkpoint_first(src, io)) return err;
+  const std::string& dir = src.data_dir;
   auto control = capture_file(dir + "/global/pg_control");
   if (!control) return PgError::error(sqlstate::kInternalError, "could not read file \"global/pg_control\"");
   // The start is the redo point of exactly the pg_control that goes into the copy.
@@ -150,10 +148,10 @@ std::optional<PgError> send_base_backup(const BaseBackupOptions& opts, BackupIo&
   if (auto* why = std::get_if<std::string>(&planned)) return PgError::error(sqlstate::kInternalError, *why);
   auto& members = std::get<std::vector<ArchiveMember>>(planned);
   // The end is where the WAL stands after the image was read.
-  const Lsn end = wal::Xlog(e.areas.xlog, dir + "/pg_wal", wal::FsyncEnabled{false}).flushed();
+  const Lsn end = wal::Xlog(src.xlog, dir + "/pg_wal", wal::FsyncEnabled{false}).flushed();
   if (opts.include_wal) {
-    if (auto why = plan_wal_files(members, dir, e.wal_segment_size, tli, start, end))
-      return PgError::error("58P01", *why);
+    if (auto why = plan_wal_files(members, dir, src.wal_segment_size, tli, start, end))
+      return PgError::error(sqlstate::kUndefinedFile, *why);
   }
 
   send_tablespaces(io.out, archive_size(members));

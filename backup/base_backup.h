@@ -11,12 +11,24 @@
 // position. Recovery of the copy replays from that redo point.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "backup/backup_options.h"
 #include "protocol/pg_error.h"
 #include "protocol/wire.h"
+
+namespace pmemu::recovery {
+struct RecoveryShmem;
+}
+namespace pmemu::checkpoint {
+struct CheckpointerShmem;
+}
+namespace pmemu::wal {
+struct XlogCtl;
+}
 
 namespace pmemu::backup {
 
@@ -26,8 +38,18 @@ struct BackupIo {
   std::function<bool()> wait_a_little;  // a short interruptible sleep; false to give up
 };
 
-// Walsender only: needs the process environment (data directory, shared
-// xlog and recovery state, the checkpointer).
-[[nodiscard]] std::optional<protocol::PgError> send_base_backup(const BaseBackupOptions& opts, BackupIo& io);
+// What the backup reads: the data directory and the shared areas that say
+// whether recovery runs, how far WAL is flushed, and how to ask the
+// checkpointer for the backup's checkpoint. The walsender fills it in.
+struct BackupSource {
+  std::string data_dir;
+  std::uint64_t wal_segment_size = 0;
+  const recovery::RecoveryShmem* recovery = nullptr;
+  checkpoint::CheckpointerShmem* checkpointer = nullptr;
+  wal::XlogCtl* xlog = nullptr;
+};
+
+[[nodiscard]] std::optional<protocol::PgError> send_base_backup(const BackupSource& src, const BaseBackupOptions& opts,
+                                                                BackupIo& io);
 
 }  // namespace pmemu::backup

@@ -5,8 +5,8 @@
 #include <csignal>
 #include <unistd.h>
 
-#include "checkpointer/checkpoint.h"
-#include "checkpointer/checkpointer_shmem.h"
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/checkpointer_shmem.h"
 #include "common/elog.h"
 #include "events/events.h"
 #include "ipc/reload.h"
@@ -17,8 +17,8 @@
 #include "ipc/wait.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
-#include "startup/recovery_shmem.h"
-#include "walsender/walsnd_ctl.h"
+#include "recovery/recovery_shmem.h"
+#include "replication/walsnd_ctl.h"
 #include "wal/control_file.h"
 
 namespace pmemu::checkpointer {
@@ -34,17 +34,17 @@ void log_start(const char* flags) {
 }
 
 // The event stream's kind: shutdown, or the first word of the flags (time, immediate).
-std::string_view event_kind(CheckpointKind kind, std::string_view flags) {
-  if (kind == CheckpointKind::Shutdown) return "shutdown";
+std::string_view event_kind(checkpoint::CheckpointKind kind, std::string_view flags) {
+  if (kind == checkpoint::CheckpointKind::Shutdown) return "shutdown";
   return flags.substr(0, flags.find(' '));
 }
 
-bool run_checkpoint(wal::Xlog& xlog, CheckpointKind kind, const char* flags) {
+bool run_checkpoint(wal::Xlog& xlog, checkpoint::CheckpointKind kind, const char* flags) {
   auto& shm = *ipc::env().areas.checkpointer;
   if (ipc::env().settings.log_checkpoints) log_start(flags);
   events::emit("checkpoint_start", {{"kind", event_kind(kind, flags)}, {"lsn", events::Lsn{xlog.insert_position().get()}}});
   shm.started.fetch_add(1);
-  auto o = perform_checkpoint(xlog, kind);
+  auto o = checkpoint::perform_checkpoint(checkpoint::context_of(ipc::env()), xlog, kind);
   if (!o.ok) {
     shm.failed.fetch_add(1);
     shm.done.fetch_add(1);
@@ -53,8 +53,8 @@ bool run_checkpoint(wal::Xlog& xlog, CheckpointKind kind, const char* flags) {
   }
   shm.done.fetch_add(1);
   events::emit("checkpoint_done", {{"kind", event_kind(kind, flags)}, {"lsn", events::Lsn{o.lsn.get()}}, {"redo", events::Lsn{o.redo.get()}}});
-  if (ipc::env().settings.log_checkpoints || kind == CheckpointKind::Shutdown)
-    elog::log(elog::Level::Log, describe_checkpoint(o));
+  if (ipc::env().settings.log_checkpoints || kind == checkpoint::CheckpointKind::Shutdown)
+    elog::log(elog::Level::Log, checkpoint::describe_checkpoint(o));
   return true;
 }
 
@@ -64,7 +64,7 @@ bool run_checkpoint(wal::Xlog& xlog, CheckpointKind kind, const char* flags) {
 void run_restartpoint(wal::Xlog& xlog, const char* flags) {
   auto& shm = *ipc::env().areas.checkpointer;
   shm.started.fetch_add(1);
-  auto o = perform_restartpoint(xlog);
+  auto o = checkpoint::perform_restartpoint(checkpoint::context_of(ipc::env()), xlog);
   if (o.ok && o.skipped) {
     elog::log(elog::Level::Debug2, o.recovery_ended ? std::string("skipping restartpoint, recovery has already ended")
                                                     : "skipping restartpoint, already performed at " + o.lsn.str());
@@ -74,7 +74,7 @@ void run_restartpoint(wal::Xlog& xlog, const char* flags) {
     const bool loud = ipc::env().settings.log_checkpoints;
     if (loud) {
       elog::log(elog::Level::Log, std::string("restartpoint starting: ") + flags);
-      elog::log(elog::Level::Log, describe_checkpoint(o, true));
+      elog::log(elog::Level::Log, checkpoint::describe_checkpoint(o, checkpoint::Restartpoint{true}));
     }
     elog::log(loud ? elog::Level::Log : elog::Level::Debug2, "recovery restart point at " + o.redo.str());
   } else {
@@ -104,9 +104,9 @@ void mark_shut_down_in_recovery() {
 // wal_sender_timeout afterwards.
 void stop_walsenders() {
   auto& ctl = *ipc::env().areas.walsnd;
-  walsender::init_stopping(ctl);
+  replication::init_stopping(ctl, *ipc::env().areas.procs);
   const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (!walsender::all_stopping(ctl) && Clock::now() < deadline) {
+  while (!replication::all_stopping(ctl) && Clock::now() < deadline) {
     ipc::WaitSpec w;
     w.timeout_ms = 10;
     auto ev = ipc::wait_event(w);
@@ -141,6 +141,7 @@ void checkpointer_main() {
 
   wal::Xlog xlog(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                  [](const std::string& why) { elog::log(elog::Level::Panic, why); });
+  xlog.set_on_flushed(replication::announcer(e.areas.walsnd));
   auto last_checkpoint = Clock::now();
   std::uint64_t seen_requests = shm.requests.load();
   Lsn last_checkpoint_end;
@@ -153,8 +154,8 @@ void checkpointer_main() {
       elog::log(elog::Level::Log, "shutting down");
       if (recovery_done) {
         stop_walsenders();
-        if (!run_checkpoint(xlog, CheckpointKind::Shutdown, "shutdown immediate")) leave(1);
-        walsender::note_shutdown_checkpoint_done(*e.areas.walsnd);
+        if (!run_checkpoint(xlog, checkpoint::CheckpointKind::Shutdown, "shutdown immediate")) leave(1);
+        replication::wake_for_shutdown_checkpoint(*e.areas.walsnd, *e.areas.procs);
       } else {
         mark_shut_down_in_recovery();
       }
@@ -175,24 +176,20 @@ void checkpointer_main() {
       seen_requests = requests;
       // A timed checkpoint with no WAL written since the last one is skipped.
       if (requested || xlog.insert_position() != last_checkpoint_end) {
-        if (run_checkpoint(xlog, CheckpointKind::Online, requested ? "immediate force wait" : "time"))
+        if (run_checkpoint(xlog, checkpoint::CheckpointKind::Online, requested ? "immediate force wait" : "time"))
           last_checkpoint_end = xlog.insert_position();
       }
       last_checkpoint = Clock::now();
     }
     if (recovery_done && xlog.written() > xlog.flushed()) {
       xlog.flush(xlog.written());
-      walsender::announce_flushed(xlog.flushed());
     }
 
     auto until_timed = std::chrono::duration_cast<std::chrono::milliseconds>(
                            last_checkpoint + timeout - Clock::now()).count();
     ipc::WaitSpec w;
-    w.latch = &slot->latch;
     w.timeout_ms = static_cast<int>(std::max<long long>(1, std::min<long long>(kAsyncFlushMs, until_timed)));
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
-    if (ev & ipc::kWaitPostmasterDeath) leave(1);
+    if (ipc::wait_on_my_latch(w) & ipc::kWaitPostmasterDeath) leave(1);
   }
 }
 

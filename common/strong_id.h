@@ -1,40 +1,24 @@
-// Strong types for identities: a process id, a child slot, a tagged boolean.
-// Each wraps one integer, converts only explicitly, and compares with <=>,
+// Strong types for identities: a process id, a child slot, a tagged boolean,
 // so a slot index can never be passed where a pid is expected.
 #pragma once
 
-#include <compare>
 #include <cstdint>
 #include <sys/types.h>
 
+#include "common/strong_int.h"
+
 namespace pmemu {
 
-// A process id. Pid{} (0) means "no process".
-class Pid {
+// A process id. Pid{} (0) means "no process"; so does a negative one (a
+// failed fork's -1 never becomes a target of kill).
+class Pid : public StrongInt<Pid, pid_t> {
  public:
-  constexpr Pid() = default;
-  constexpr explicit Pid(pid_t v) : v_(v) {}
-  [[nodiscard]] constexpr pid_t get() const { return v_; }
-  [[nodiscard]] constexpr bool valid() const { return v_ > 0; }
-  friend constexpr auto operator<=>(Pid, Pid) = default;
-
- private:
-  pid_t v_ = 0;
+  using StrongInt::StrongInt;
+  [[nodiscard]] constexpr bool valid() const { return get() > 0; }
 };
 
 // Index of a postmaster child slot (PMChildFlags entry, ProcSlot, queue).
-class ChildSlot {
- public:
-  static constexpr std::uint32_t kInvalid = UINT32_MAX;
-  constexpr ChildSlot() = default;
-  constexpr explicit ChildSlot(std::uint32_t v) : v_(v) {}
-  [[nodiscard]] constexpr std::uint32_t get() const { return v_; }
-  [[nodiscard]] constexpr bool valid() const { return v_ != kInvalid; }
-  friend constexpr auto operator<=>(ChildSlot, ChildSlot) = default;
-
- private:
-  std::uint32_t v_ = kInvalid;
-};
+using ChildSlot = StrongInt<struct ChildSlotTag, std::uint32_t, UINT32_MAX>;
 
 // A boolean parameter that names itself at the call site:
 //   using Durable = TaggedBool<struct DurableTag>;  write(x, Durable{true});

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "common/sqlstate.h"
 #include "config/conf_file.h"
 
 namespace pmemu::config {
@@ -12,22 +13,22 @@ namespace {
 constexpr const char* kConfFile = "postgresql.conf";
 constexpr const char* kAutoConfFile = "postgresql.auto.conf";
 
-GucError error(std::string message, std::string sqlstate, std::string hint = {}) {
-  return GucError{std::move(message), std::move(hint), std::move(sqlstate)};
+GucError error(std::string message, std::string_view code, std::string hint = {}) {
+  return GucError{std::move(message), std::move(hint), std::string(code)};
 }
 
 std::string q(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 GucError unrecognized(std::string_view name) {
-  return error("unrecognized configuration parameter " + q(name), "42704");
+  return error("unrecognized configuration parameter " + q(name), sqlstate::kUndefinedObject);
 }
 
 GucError cannot_change(const GucDef& def) {
   std::string name = q(def.name);
-  if (def.context == GucContext::Internal) return error("parameter " + name + " cannot be changed", "55P02");
+  if (def.context == GucContext::Internal) return error("parameter " + name + " cannot be changed", sqlstate::kCantChangeRuntimeParam);
   if (def.context == GucContext::Postmaster)
-    return error("parameter " + name + " cannot be changed without restarting the server", "55P02");
-  return error("parameter " + name + " cannot be changed now", "55P02");
+    return error("parameter " + name + " cannot be changed without restarting the server", sqlstate::kCantChangeRuntimeParam);
+  return error("parameter " + name + " cannot be changed now", sqlstate::kCantChangeRuntimeParam);
 }
 
 GucValue boot_value(const GucDef& def) {
@@ -114,7 +115,7 @@ std::vector<ConfigMessage> Config::apply_file_entries(bool at_startup, std::vect
     std::filesystem::path path = data_dir_ / name;
     ConfFileResult r = read_conf_file(path, missing_ok);
     if (!r.ok()) {
-      errors.push_back(error(r.error, "F0000"));
+      errors.push_back(error(r.error, sqlstate::kConfigFileError));
       error_file = path.string();
       return finish(false);
     }
@@ -127,7 +128,7 @@ std::vector<ConfigMessage> Config::apply_file_entries(bool at_startup, std::vect
     if (!idx) {
       errors.push_back(error("unrecognized configuration parameter " + q(e.name) + " in file " + q(e.file) +
                                  " line " + std::to_string(e.line),
-                             "42704"));
+                             sqlstate::kUndefinedObject));
       if (error_file.empty()) error_file = e.file;
       continue;
     }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <variant>
 
+#include "common/sqlstate.h"
 #include "config/guc_table.h"
 
 namespace pmemu::config {
@@ -23,7 +24,7 @@ using GucValue = std::variant<bool, std::int64_t, double, std::string>;
 struct GucError {
   std::string message;
   std::string hint;
-  std::string sqlstate = "22023";  // invalid_parameter_value
+  std::string sqlstate{pmemu::sqlstate::kInvalidParameterValue};
 };
 
 struct ParsedValue {

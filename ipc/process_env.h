@@ -28,16 +28,14 @@ struct XlogCtl;
 namespace pmemu::kv {
 class KvTable;
 }
-namespace pmemu::checkpointer {
+namespace pmemu::checkpoint {
 struct CheckpointerShmem;
 }
-namespace pmemu::walreceiver {
+namespace pmemu::replication {
 struct WalRcvData;
-}
-namespace pmemu::walsender {
 struct WalSndCtl;
-}
-namespace pmemu::startup {
+}  // namespace pmemu::replication
+namespace pmemu::recovery {
 struct RecoveryShmem;
 }
 namespace pmemu::syncrep {
@@ -51,11 +49,11 @@ struct SharedAreas {
   shmem::PmSignalData* pmsignal = nullptr;
   shmem::ProcSlots* procs = nullptr;
   wal::XlogCtl* xlog = nullptr;
-  checkpointer::CheckpointerShmem* checkpointer = nullptr;
+  checkpoint::CheckpointerShmem* checkpointer = nullptr;
   kv::KvTable* kv = nullptr;
-  walsender::WalSndCtl* walsnd = nullptr;
-  walreceiver::WalRcvData* walrcv = nullptr;
-  startup::RecoveryShmem* recovery = nullptr;
+  replication::WalSndCtl* walsnd = nullptr;
+  replication::WalRcvData* walrcv = nullptr;
+  recovery::RecoveryShmem* recovery = nullptr;
   syncrep::SyncRepShmem* syncrep = nullptr;
   void* imessage = nullptr;     // room for the imessage area (imessage issue)
   std::size_t imessage_size = 0;

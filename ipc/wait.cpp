@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include "ipc/pm_death.h"
+#include "ipc/process_env.h"
 #include "ipc/signals.h"
 
 namespace pmemu::ipc {
@@ -59,6 +60,14 @@ std::uint32_t wait_event(const WaitSpec& spec) {
   if (pending(Sig::Pwr) && !postmaster_alive()) result |= kWaitPostmasterDeath;
   if (result == 0) result = kWaitSignal;
   return result;
+}
+
+std::uint32_t wait_on_my_latch(WaitSpec spec) {
+  shmem::ProcSlot* slot = my_proc_slot();
+  spec.latch = slot ? &slot->latch : nullptr;
+  const std::uint32_t ev = wait_event(spec);
+  if (slot) reset_latch(slot->latch);
+  return ev;
 }
 
 }  // namespace pmemu::ipc

@@ -44,4 +44,10 @@ struct WaitSpec {
 // Clears the latch; the owner calls this before re-checking its conditions.
 void reset_latch(shmem::Latch& latch);
 
+// A child's usual wait: what `spec` asks for and this process's own latch
+// (when it has a proc slot; spec.latch is replaced). The latch is reset
+// before returning, so the caller re-checks its conditions after every
+// wake-up. Returns the events, as wait_event.
+[[nodiscard]] std::uint32_t wait_on_my_latch(WaitSpec spec);
+
 }  // namespace pmemu::ipc

@@ -39,33 +39,14 @@ void ChildTable::note_walsenders(const shmem::PmSignalData& pm) {
 
 ChildCounts ChildTable::counts(const shmem::PmSignalData& pm) const {
   ChildCounts n;
-  for (auto& c : children_) {
-    switch (effective_kind(c, pm)) {
-      case ChildKind::Backend: ++n.backends; break;
-      case ChildKind::WalSender: ++n.walsenders; break;
-      case ChildKind::DeadEnd: ++n.dead_ends; break;
-      case ChildKind::Startup: n.startup = true; break;
-      case ChildKind::Checkpointer: n.checkpointer = true; break;
-      case ChildKind::WalReceiver: n.walreceiver = true; break;
-    }
-  }
+  for (auto& c : children_) ++(n.*child_kind(effective_kind(c, pm)).count);
   return n;
 }
 
 void ChildTable::for_each_target(unsigned targets, const shmem::PmSignalData& pm,
                                  const std::function<void(const Child&)>& fn) const {
-  for (auto& c : children_) {
-    unsigned bit = 0;
-    switch (effective_kind(c, pm)) {
-      case ChildKind::Backend: bit = kTargetBackends; break;
-      case ChildKind::WalSender: bit = kTargetWalSenders; break;
-      case ChildKind::DeadEnd: bit = kTargetDeadEnds; break;
-      case ChildKind::Startup: bit = kTargetStartup; break;
-      case ChildKind::Checkpointer: bit = kTargetCheckpointer; break;
-      case ChildKind::WalReceiver: bit = kTargetWalReceiver; break;
-    }
-    if (targets & bit) fn(c);
-  }
+  for (auto& c : children_)
+    if (targets & target_of(effective_kind(c, pm))) fn(c);
 }
 
 void ChildTable::for_each(const std::function<void(const Child&)>& fn) const {

@@ -2,17 +2,17 @@
 
 #include <unistd.h>
 
-#include "checkpointer/checkpointer_shmem.h"
+#include "checkpoint/checkpointer_shmem.h"
 #include "ipc/imessage_area.h"
 #include "kv/kv_table.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
 #include "shmem/segment_header.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "syncrep/syncrep_shmem.h"
-#include "walreceiver/walrcv_data.h"
+#include "replication/walrcv_data.h"
 #include "wal/xlog_ctl.h"
-#include "walsender/walsnd_ctl.h"
+#include "replication/walsnd_ctl.h"
 
 namespace pmemu::postmaster {
 namespace {
@@ -39,14 +39,14 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
                                                      std::string* error) {
   shmem::AreaOffsets off{};
   std::size_t total = sizeof(shmem::SegmentHeader);
-  const std::size_t walsnd_bytes = walsender::WalSndCtl::shmem_size(p.max_wal_senders);
+  const std::size_t walsnd_bytes = replication::WalSndCtl::shmem_size(p.max_wal_senders);
   bool ok = add_area(&total, shmem::PmSignalData::shmem_size(p.num_child_slots), &off.pmsignal) &&
             add_area(&total, shmem::ProcSlots::shmem_size(p.num_child_slots), &off.procs) &&
             add_area(&total, wal::XlogCtl::shmem_size(), &off.xlog) &&
-            add_area(&total, checkpointer::CheckpointerShmem::shmem_size(), &off.checkpointer) &&
+            add_area(&total, checkpoint::CheckpointerShmem::shmem_size(), &off.checkpointer) &&
             add_area(&total, kv::KvTable::shmem_size(p.kv_table_bytes), &off.kv) &&
-            add_area(&total, walsnd_bytes, &off.walsnd) && add_area(&total, walreceiver::WalRcvData::shmem_size(), &off.walrcv) &&
-            add_area(&total, startup::RecoveryShmem::shmem_size(), &off.recovery) &&
+            add_area(&total, walsnd_bytes, &off.walsnd) && add_area(&total, replication::WalRcvData::shmem_size(), &off.walrcv) &&
+            add_area(&total, recovery::RecoveryShmem::shmem_size(), &off.recovery) &&
             add_area(&total, syncrep::SyncRepShmem::shmem_size(p.num_child_slots), &off.syncrep) &&
             add_area(&total, ipc::imessage::shmem_size(p.imessage_bytes, p.num_child_slots), &off.imessage);
   if (!ok) {
@@ -70,11 +70,11 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
   areas->pmsignal = shmem::PmSignalData::shmem_init(base + off.pmsignal, p.num_child_slots);
   areas->procs = shmem::ProcSlots::shmem_init(base + off.procs, p.num_child_slots);
   areas->xlog = wal::XlogCtl::shmem_init(base + off.xlog, p.system_identifier, p.wal_segment_size);
-  areas->checkpointer = checkpointer::CheckpointerShmem::shmem_init(base + off.checkpointer);
+  areas->checkpointer = checkpoint::CheckpointerShmem::shmem_init(base + off.checkpointer);
   areas->kv = kv::KvTable::shmem_init(base + off.kv, p.kv_table_bytes);
-  areas->walsnd = walsender::WalSndCtl::shmem_init(base + off.walsnd, p.max_wal_senders);
-  areas->walrcv = walreceiver::WalRcvData::shmem_init(base + off.walrcv);
-  areas->recovery = startup::RecoveryShmem::shmem_init(base + off.recovery);
+  areas->walsnd = replication::WalSndCtl::shmem_init(base + off.walsnd, p.max_wal_senders);
+  areas->walrcv = replication::WalRcvData::shmem_init(base + off.walrcv);
+  areas->recovery = recovery::RecoveryShmem::shmem_init(base + off.recovery);
   areas->syncrep = syncrep::SyncRepShmem::shmem_init(base + off.syncrep, p.num_child_slots);
   areas->imessage = base + off.imessage;
   ipc::imessage::shmem_init(areas->imessage, p.imessage_bytes, p.num_child_slots);

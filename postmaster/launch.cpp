@@ -11,17 +11,21 @@
 #include "ipc/signals.h"
 #include "startup/startup_main.h"
 #include "walreceiver/walreceiver_main.h"
+#include "walsender/walsender_main.h"
 
 namespace pmemu::postmaster {
 namespace {
 
-constexpr ProcessKind kKinds[] = {
-    {ChildKind::Startup, "startup", true, "one"},
-    {ChildKind::Checkpointer, "checkpointer", true, "one"},
-    {ChildKind::Backend, "client backend", true, "max_connections"},
-    {ChildKind::WalSender, "walsender", true, "max_wal_senders"},
-    {ChildKind::DeadEnd, "client backend", false, "none: refused connections"},
-    {ChildKind::WalReceiver, "walreceiver", true, "one"},
+// The auxiliary processes' entry points; see child_kinds.h for the rest of
+// what describes a kind.
+struct AuxEntry {
+  ChildKind kind;
+  void (*main)();  // [[noreturn]]: leaves with _exit
+};
+constexpr AuxEntry kAuxEntries[] = {
+    {ChildKind::Startup, &startup::startup_main},
+    {ChildKind::Checkpointer, &checkpointer::checkpointer_main},
+    {ChildKind::WalReceiver, &walreceiver::walreceiver_main},
 };
 
 // Every signal stays blocked from just before fork() until the child has its
@@ -64,7 +68,7 @@ void become_child(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* lis
   ipc::ignore_signal(SIGPIPE);
   ipc::child_close_death_pipe_write_end();
   ipc::env().my_slot = slot;
-  elog::set_process_type(process_kind(kind).backend_type);
+  elog::set_process_type(child_kind(kind).backend_type);
   if (slot.valid()) {
     // SIGUSR2 only rings the doorbell (SPEC 8): messages, a stop flag or a
     // promote file say why, and every wait wakes for it.
@@ -79,24 +83,14 @@ void become_child(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* lis
 
 }  // namespace
 
-const ProcessKind& process_kind(ChildKind kind) {
-  for (auto& k : kKinds)
-    if (k.kind == kind) return k;
-  return kKinds[0];
-}
-
 Pid launch_aux(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listeners) {
   SignalsBlocked blocked;
   pid_t pid = ::fork();
   if (pid != 0) return Pid{pid > 0 ? pid : 0};
   become_child(kind, slot, listeners, blocked);
-  switch (kind) {
-    case ChildKind::Startup: startup::startup_main();
-    case ChildKind::Checkpointer: checkpointer::checkpointer_main();
-    case ChildKind::WalReceiver: walreceiver::walreceiver_main();
-    default: break;
-  }
-  _exit(1);
+  for (const AuxEntry& e : kAuxEntries)
+    if (e.kind == kind) e.main();
+  _exit(1);  // not an auxiliary kind: a bug in the caller
 }
 
 Pid launch_connection(const backend::ConnectionStart& conn, ChildSlot slot, std::vector<ListenSocket>* listeners) {
@@ -104,7 +98,9 @@ Pid launch_connection(const backend::ConnectionStart& conn, ChildSlot slot, std:
   pid_t pid = ::fork();
   if (pid != 0) return Pid{pid > 0 ? pid : 0};
   become_child(slot.valid() ? ChildKind::Backend : ChildKind::DeadEnd, slot, listeners, blocked);
-  backend::backend_main(conn);
+  backend::ConnectionStart start = conn;
+  start.become_walsender = &walsender::walsender_main;
+  backend::backend_main(start);
 }
 
 }  // namespace pmemu::postmaster

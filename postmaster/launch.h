@@ -1,6 +1,6 @@
-// Forking children. The table of process kinds says, for each kind, the name
-// it logs and shows in ps, whether it uses shared memory, and its entry
-// point. Entry points never return: a child leaves with _exit, so it never
+// Forking children: what every child does first, then its entry point
+// (kAuxEntries for the auxiliary processes, backend_main for a connection,
+// which may hand over to walsender_main). Entry points never return: a child leaves with _exit, so it never
 // runs the postmaster's destructors or atexit handlers.
 #pragma once
 
@@ -14,15 +14,6 @@
 #include "postmaster/pm_state.h"
 
 namespace pmemu::postmaster {
-
-struct ProcessKind {
-  ChildKind kind;
-  const char* backend_type;  // log TYPE and pg_stat_activity.backend_type
-  bool uses_shared_memory;
-  const char* limit;          // the setting that bounds how many may exist
-};
-
-[[nodiscard]] const ProcessKind& process_kind(ChildKind kind);
 
 // Forks an auxiliary child (startup, checkpointer, walreceiver).
 // Pid{} if fork failed (errno set).

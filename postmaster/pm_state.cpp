@@ -15,6 +15,8 @@ struct Builder {
   void log(std::string text) { a.emplace_back(ActLog{std::move(text)}); }
   void signal(unsigned targets, int signo, const char* why) { a.emplace_back(ActSignal{targets, signo, why}); }
   void launch(ChildKind k) { a.emplace_back(ActLaunch{k}); }
+  void request_shutdown_checkpoint() { a.emplace_back(ActRequestShutdownCheckpoint{}); }
+  void tell_walsenders_last_cycle() { a.emplace_back(ActTellWalsendersLastCycle{}); }
   void pid_status(const char* s) { a.emplace_back(ActSetPidStatus{s}); }
   void set_state(PmState s) {
     if (s == c.state) return;
@@ -25,7 +27,7 @@ struct Builder {
 };
 
 std::string exit_line(ChildKind kind, int pid, const ExitStatus& st) {
-  std::string s = std::string(child_kind_log_name(kind)) + " (PID " + std::to_string(pid) + ")";
+  std::string s = std::string(child_kind(kind).log_name) + " (PID " + std::to_string(pid) + ")";
   if (st.signaled) {
     const char* name = strsignal(st.signo);
     return s + " was terminated by signal " + std::to_string(st.signo) + ": " + (name ? name : "unknown");
@@ -110,7 +112,7 @@ void advance(Builder& b, const ChildCounts& ch) {
             b.set_state(PmState::WaitDeadEnd);
           } else {
             if (!ch.checkpointer) b.launch(ChildKind::Checkpointer);
-            b.signal(kTargetCheckpointer, SIGUSR2, "shutdown checkpoint");
+            b.request_shutdown_checkpoint();
             b.set_state(PmState::Shutdown);
           }
         }
@@ -257,7 +259,7 @@ void on_child_exit(Builder& b, const EvChildExit& ev, const ChildCounts& ch) {
     case ChildKind::Checkpointer:
       if (st.is(0) && b.c.state == PmState::Shutdown) {
         b.set_state(PmState::Shutdown2);
-        if (ch.walsenders) b.signal(kTargetWalSenders, SIGUSR2, "last cycle");
+        if (ch.walsenders) b.tell_walsenders_last_cycle();
       } else {
         handle_child_crash(b, ev, ch);
       }
@@ -315,18 +317,6 @@ std::string_view state_name(PmState s) {
     case PmState::NoChildren: return "PM_NO_CHILDREN";
   }
   return "PM_UNKNOWN";
-}
-
-std::string_view child_kind_log_name(ChildKind k) {
-  switch (k) {
-    case ChildKind::Startup: return "startup process";
-    case ChildKind::Checkpointer: return "checkpointer process";
-    case ChildKind::Backend: return "server process";
-    case ChildKind::WalSender: return "server process";
-    case ChildKind::DeadEnd: return "server process";
-    case ChildKind::WalReceiver: return "WAL receiver process";
-  }
-  return "process";
 }
 
 Step step(const PmContext& ctx, const PmEvent& ev, const ChildCounts& ch) {

@@ -9,10 +9,10 @@
 // (tests/unit/postmaster/).
 //
 // It follows PostgreSQL 15's postmaster.c (see shared/reference), with one
-// documented difference: a startup process killed by a signal leads to a crash
-// restart (the issue asks for it), while a startup process that *exits* with a
-// failure code still aborts start-up as in PostgreSQL, so that a broken data
-// directory cannot loop forever.
+// difference: a startup process killed by a signal leads to a crash restart
+// (a kill -9 in a test is a crash like any other), while a startup process
+// that *exits* with a failure code still aborts start-up as in PostgreSQL, so
+// that a broken data directory cannot loop forever.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,8 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "postmaster/child_kinds.h"
 
 namespace pmemu::postmaster {
 
@@ -42,9 +44,6 @@ std::string_view state_name(PmState s);  // "PM_RUN", ...
 enum class ShutdownMode { None = 0, Smart = 1, Fast = 2, Immediate = 3 };
 enum class StartupStatus { NotRunning, Running, Signaled, Crashed };
 
-// Kinds of child as the state machine distinguishes them.
-enum class ChildKind { Startup, Checkpointer, Backend, WalSender, DeadEnd, WalReceiver };
-std::string_view child_kind_log_name(ChildKind k);  // "server process", "checkpointer process", ...
 
 struct ExitStatus {
   bool signaled = false;
@@ -67,19 +66,6 @@ struct PmContext {
   bool abort_timer_running = false;  // SIGKILL escalation armed
 };
 
-// What the driver has, counted after removing the child an event is about.
-struct ChildCounts {
-  int backends = 0;     // client backends (not walsenders, not dead-ends)
-  int walsenders = 0;
-  int dead_ends = 0;
-  bool startup = false;
-  bool checkpointer = false;
-  bool walreceiver = false;
-  [[nodiscard]] int total() const {
-    return backends + walsenders + dead_ends + startup + checkpointer + walreceiver;
-  }
-};
-
 enum class PmSignal { RecoveryStarted, BeginHotStandby, StartWalReceiver, AdvanceStateMachine };
 
 struct EvStart {};  // shared memory is ready: start the first children
@@ -88,17 +74,6 @@ struct EvChildExit { ChildKind kind; int pid; ExitStatus status; bool slot_clean
 struct EvPmSignal { PmSignal signal; };
 struct EvAbortTimeout {};  // 5 s after a crash or immediate stop began
 using PmEvent = std::variant<EvStart, EvShutdownRequest, EvChildExit, EvPmSignal, EvAbortTimeout>;
-
-// Targets of a signal, as a bit mask.
-enum Target : unsigned {
-  kTargetBackends = 1u << 0,
-  kTargetWalSenders = 1u << 1,
-  kTargetDeadEnds = 1u << 2,
-  kTargetStartup = 1u << 3,
-  kTargetCheckpointer = 1u << 4,
-  kTargetWalReceiver = 1u << 5,
-  kTargetAll = 0x3fu,
-};
 
 enum class QuitFor { Crash, Stop };
 
@@ -110,6 +85,13 @@ struct ActSetPidStatus { std::string status; };  // postmaster.pid line 8, 8 cha
 struct ActReinitSharedMemory {};
 struct ActStartAbortTimer {};
 struct ActExit { int code; };
+// The two requests of a clean stop that are more than a signal: the
+// checkpointer is asked for the shutdown checkpoint (after which it exits),
+// and after it, walsenders are told that this is their last cycle (send
+// everything through the shutdown checkpoint record, then stop). The loop
+// records the request in shared memory, then rings SIGUSR2 as the doorbell.
+struct ActRequestShutdownCheckpoint {};
+struct ActTellWalsendersLastCycle {};
 // For the event stream (SPEC 10.1): a state change, logged by the ActLog next
 // to it; and a child's exit, first action of its EvChildExit step, crash true
 // when this exit starts a crash cycle.
@@ -117,7 +99,7 @@ struct ActStateChange { PmState from; PmState to; };
 struct ActChildExited { ChildKind kind; int pid; ExitStatus status; bool crash; };
 using PmAction = std::variant<ActLog, ActSignal, ActLaunch, ActSetQuitReason, ActSetPidStatus,
                               ActReinitSharedMemory, ActStartAbortTimer, ActExit, ActStateChange,
-                              ActChildExited>;
+                              ActChildExited, ActRequestShutdownCheckpoint, ActTellWalsendersLastCycle>;
 
 struct Step {
   PmContext ctx;

@@ -11,7 +11,7 @@
 
 #include "common/elog.h"
 #include "events/events.h"
-#include "checkpointer/checkpointer_shmem.h"
+#include "checkpoint/checkpointer_shmem.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
 #include "postmaster/children.h"
@@ -78,13 +78,16 @@ class Server {
     if (auto* l = std::get_if<ActLog>(&a)) {
       elog::log(elog::Level::Log, l->text);
     } else if (auto* s = std::get_if<ActSignal>(&a)) {
-      // A SIGUSR2 to the checkpointer means "shutdown checkpoint"; the reason
-      // goes into shared memory first, the signal is only the doorbell. (A
-      // store, never a lock: the postmaster takes no locks there.)
-      if (s->signo == SIGUSR2 && (s->targets & kTargetCheckpointer))
-        ipc::env().areas.checkpointer->shutdown_requested.store(1);
-      if (s->signo == SIGUSR2 && (s->targets & kTargetWalSenders)) pm().walsender_last_cycle.store(1);
       children_.for_each_target(s->targets, pm(), [&](const Child& c) { signal_child(c, s->signo, s->why); });
+    } else if (std::holds_alternative<ActRequestShutdownCheckpoint>(a)) {
+      // The request goes into shared memory first, the signal is only the
+      // doorbell. (A store, never a lock: the postmaster takes no locks there.)
+      ipc::env().areas.checkpointer->shutdown_requested.store(1);
+      children_.for_each_target(kTargetCheckpointer, pm(),
+                                [&](const Child& c) { signal_child(c, SIGUSR2, "shutdown checkpoint"); });
+    } else if (std::holds_alternative<ActTellWalsendersLastCycle>(a)) {
+      pm().walsender_last_cycle.store(1);
+      children_.for_each_target(kTargetWalSenders, pm(), [&](const Child& c) { signal_child(c, SIGUSR2, "last cycle"); });
     } else if (auto* l2 = std::get_if<ActLaunch>(&a)) {
       launch(l2->kind);
     } else if (auto* q = std::get_if<ActSetQuitReason>(&a)) {
@@ -117,7 +120,7 @@ class Server {
   }
 
   static void emit_exit(const ActChildExited& ce) {
-    const char* type = process_kind(ce.kind).backend_type;
+    const char* type = child_kind(ce.kind).backend_type;
     if (ce.status.signaled) {
       char buf[16];
       events::emit("exit", {{"child_pid", ce.pid}, {"child_type", type},
@@ -132,27 +135,27 @@ class Server {
   void signal_child(const Child& c, int signo, const char* why) {
     ::kill(c.pid.get(), signo);
     char buf[16];
-    events::emit("signal", {{"to_pid", c.pid.get()}, {"to_type", process_kind(children_.effective_kind(c, pm())).backend_type},
+    events::emit("signal", {{"to_pid", c.pid.get()}, {"to_type", child_kind(children_.effective_kind(c, pm())).backend_type},
                             {"sig", events::signal_name(signo, buf)}, {"why", why}});
   }
 
   void launch(ChildKind kind) {
     auto slot = children_.take_slot();
     if (!slot) {
-      elog::log(elog::Level::Log, "no free child slot for " + std::string(process_kind(kind).backend_type));
+      elog::log(elog::Level::Log, "no free child slot for " + std::string(child_kind(kind).backend_type));
       return;
     }
     shmem::mark_slot_assigned(pm(), *slot);
     Pid pid = launch_aux(kind, *slot, &setup_.listeners);
     if (!pid.valid()) {
-      elog::log(elog::Level::Log, "could not fork " + std::string(process_kind(kind).backend_type) +
+      elog::log(elog::Level::Log, "could not fork " + std::string(child_kind(kind).backend_type) +
                                       " process: " + std::strerror(errno));
       (void)shmem::release_slot(pm(), *slot);
       children_.free_slot(*slot);
       return;
     }
     children_.add(Child{pid, kind, *slot});
-    events::emit("fork", {{"child_pid", pid.get()}, {"child_type", process_kind(kind).backend_type}});
+    events::emit("fork", {{"child_pid", pid.get()}, {"child_type", child_kind(kind).backend_type}});
   }
 
   void reinit_shared_memory() {
@@ -261,7 +264,7 @@ class Server {
       ExitStatus st = WIFSIGNALED(status) ? ExitStatus::killed(WTERMSIG(status))
                                           : ExitStatus::exited(WEXITSTATUS(status));
       if (elog::enabled(elog::Level::Debug2))
-        elog::log(elog::Level::Debug2, std::string(child_kind_log_name(kind)) + " (PID " + std::to_string(pid) +
+        elog::log(elog::Level::Debug2, std::string(child_kind(kind).log_name) + " (PID " + std::to_string(pid) +
                                            ") exited with exit code " + std::to_string(st.code));
       dispatch(EvChildExit{kind, pid, st, clean});
       if (exit_code_) return;

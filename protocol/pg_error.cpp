@@ -167,6 +167,24 @@ PgError PgError::admin_shutdown() {
   return fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command");
 }
 
+PgError PgError::postmaster_died() {
+  return fatal(sqlstate::kAdminShutdown, "terminating connection due to unexpected postmaster exit");
+}
+
+PgError PgError::idle_session_timeout() {
+  return fatal(sqlstate::kIdleSessionTimeout, "terminating connection due to idle-session timeout");
+}
+
+PgError PgError::immediate_shutdown() {
+  return error(sqlstate::kAdminShutdown, "terminating connection due to immediate shutdown command")
+      .as(Severity::kWarning);
+}
+
+PgError PgError::unexpected_sigquit() {
+  return error(sqlstate::kAdminShutdown, "terminating connection because of unexpected SIGQUIT signal")
+      .as(Severity::kWarning);
+}
+
 // PostgreSQL's quickdie() reports this as a WARNING (the process is about to
 // _exit, so it cannot go through the FATAL path); clients show exactly that.
 PgError PgError::crash_shutdown() {

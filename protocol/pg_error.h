@@ -11,6 +11,8 @@
 #include <string_view>
 #include <variant>
 
+#include "common/sqlstate.h"
+
 namespace pmemu::protocol {
 
 enum class Severity { kError, kFatal, kPanic, kWarning, kNotice, kDebug, kInfo, kLog };
@@ -18,41 +20,8 @@ enum class Severity { kError, kFatal, kPanic, kWarning, kNotice, kDebug, kInfo, 
 // "ERROR", "FATAL", ...: the non-localised V field.
 [[nodiscard]] std::string_view severity_name(Severity severity);
 
-// Five-character SQLSTATE codes used by pmemu.
-namespace sqlstate {
-inline constexpr std::string_view kSuccessfulCompletion = "00000";
-inline constexpr std::string_view kWarning = "01000";
-inline constexpr std::string_view kConnectionFailure = "08006";
-inline constexpr std::string_view kProtocolViolation = "08P01";
-inline constexpr std::string_view kFeatureNotSupported = "0A000";
-inline constexpr std::string_view kInvalidParameterValue = "22023";
-inline constexpr std::string_view kNotNullViolation = "23502";
-inline constexpr std::string_view kUniqueViolation = "23505";
-inline constexpr std::string_view kReadOnlySqlTransaction = "25006";
-inline constexpr std::string_view kInvalidAuthorizationSpecification = "28000";
-inline constexpr std::string_view kInvalidPassword = "28P01";
-inline constexpr std::string_view kSyntaxError = "42601";
-inline constexpr std::string_view kCharacterNotInRepertoire = "22021";
-inline constexpr std::string_view kInsufficientPrivilege = "42501";
-inline constexpr std::string_view kInvalidName = "42602";
-inline constexpr std::string_view kNameTooLong = "42622";
-inline constexpr std::string_view kUndefinedColumn = "42703";
-inline constexpr std::string_view kUndefinedFunction = "42883";
-inline constexpr std::string_view kUndefinedTable = "42P01";
-inline constexpr std::string_view kUndefinedObject = "42704";
-inline constexpr std::string_view kDuplicateObject = "42710";
-inline constexpr std::string_view kTooManyConnections = "53300";
-inline constexpr std::string_view kOutOfMemory = "53200";
-inline constexpr std::string_view kDiskFull = "53100";
-inline constexpr std::string_view kProgramLimitExceeded = "54000";
-inline constexpr std::string_view kObjectInUse = "55006";
-inline constexpr std::string_view kQueryCanceled = "57014";
-inline constexpr std::string_view kIdleSessionTimeout = "57P05";
-inline constexpr std::string_view kAdminShutdown = "57P01";
-inline constexpr std::string_view kCrashShutdown = "57P02";
-inline constexpr std::string_view kCannotConnectNow = "57P03";
-inline constexpr std::string_view kInternalError = "XX000";
-}  // namespace sqlstate
+// The SQLSTATE codes: common/sqlstate.h (pmemu::sqlstate), here as protocol::sqlstate too.
+namespace sqlstate = pmemu::sqlstate;
 
 struct PgError {
   Severity severity = Severity::kError;
@@ -115,7 +84,12 @@ struct PgError {
   [[nodiscard]] static PgError password_failed(std::string_view user);  // FATAL 28P01
   [[nodiscard]] static PgError role_does_not_exist(std::string_view user);  // FATAL 28000
   [[nodiscard]] static PgError admin_shutdown();   // FATAL 57P01
-  [[nodiscard]] static PgError crash_shutdown();   // FATAL 57P02 (WARNING in PG; see .cpp)
+  [[nodiscard]] static PgError postmaster_died();  // FATAL 57P01 "... due to unexpected postmaster exit"
+  [[nodiscard]] static PgError idle_session_timeout();  // FATAL 57P05
+  // The WARNINGs a process sends as it quits on SIGQUIT (PostgreSQL's quickdie):
+  [[nodiscard]] static PgError crash_shutdown();      // 57P02: another process crashed
+  [[nodiscard]] static PgError immediate_shutdown();  // 57P01: an immediate stop
+  [[nodiscard]] static PgError unexpected_sigquit();  // 57P01: a SIGQUIT without a reason in shared memory
 };
 
 // What every fallible protocol parser returns: the value, or the error to

@@ -413,7 +413,7 @@ std::optional<Statement> StatementParser::insert() {
       if (!c) return std::nullopt;
       if (*c != "k" && *c != "v") return reject(PgError::undefined_column_of(*c, "kv"));
       if (std::find(cols.begin(), cols.end(), *c) != cols.end())
-        return reject(PgError::error("42701", "column \"" + *c + "\" specified more than once"));
+        return reject(PgError::error(sqlstate::kDuplicateColumn, "column \"" + *c + "\" specified more than once"));
       cols.push_back(*c);
     } while (accept_symbol(","));
     if (!expect_symbol(")")) return std::nullopt;
@@ -462,7 +462,7 @@ std::optional<Statement> StatementParser::insert_on_conflict(Insert ins) {
     if (!target) return std::nullopt;
     if (!expect_symbol(")")) return std::nullopt;
     if (*target != "k")
-      return reject(PgError::error("42P10",
+      return reject(PgError::error(sqlstate::kInvalidColumnReference,
                                    "there is no unique or exclusion constraint matching the ON "
                                    "CONFLICT specification"));
     has_target = true;

@@ -47,7 +47,7 @@ std::string pack_xlog_data_header(Lsn start, Lsn wal_end, std::int64_t send_time
   return b;
 }
 
-std::string pack_keepalive(Lsn wal_end, std::int64_t send_time, bool reply_requested) {
+std::string pack_keepalive(Lsn wal_end, std::int64_t send_time, ReplyRequested reply_requested) {
   Buffer b;
   put_int8(b, 'k');
   put_uint64(b, wal_end.get());
@@ -56,7 +56,8 @@ std::string pack_keepalive(Lsn wal_end, std::int64_t send_time, bool reply_reque
   return b;
 }
 
-std::string pack_status_reply(Lsn write, Lsn flush, Lsn apply, std::int64_t send_time, bool reply_requested) {
+std::string pack_status_reply(Lsn write, Lsn flush, Lsn apply, std::int64_t send_time,
+                              ReplyRequested reply_requested) {
   Buffer b;
   put_int8(b, 'r');
   put_uint64(b, write.get());

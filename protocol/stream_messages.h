@@ -9,6 +9,7 @@
 #include <string_view>
 #include <variant>
 
+#include "common/strong_id.h"
 #include "wal/lsn.h"
 
 namespace pmemu::protocol {
@@ -38,9 +39,12 @@ struct StatusReply {
 // A server message, or a string saying why it is not one.
 [[nodiscard]] std::variant<XLogData, Keepalive, std::string> parse_stream_message(std::string_view payload);
 [[nodiscard]] std::string pack_xlog_data_header(Lsn start, Lsn wal_end, std::int64_t send_time);  // 25 bytes
-[[nodiscard]] std::string pack_keepalive(Lsn wal_end, std::int64_t send_time, bool reply_requested);  // 18 bytes
+// Whether the other side is asked to answer at once (the message's last byte).
+using ReplyRequested = TaggedBool<struct ReplyRequestedTag>;
+
+[[nodiscard]] std::string pack_keepalive(Lsn wal_end, std::int64_t send_time, ReplyRequested reply_requested);  // 18 bytes
 [[nodiscard]] std::string pack_status_reply(Lsn write, Lsn flush, Lsn apply, std::int64_t send_time,
-                                            bool reply_requested);  // 34 bytes
+                                            ReplyRequested reply_requested);  // 34 bytes
 [[nodiscard]] std::variant<StatusReply, std::string> parse_status_reply(std::string_view payload);
 
 }  // namespace pmemu::protocol

@@ -1,7 +1,7 @@
 #include "startup/redo.h"
 
 #include "ipc/process_env.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "wal/record.h"
 
 namespace pmemu::startup {
@@ -58,12 +58,12 @@ void note_replayed(const wal::WalRecord& rec) {
   if (!recovery) return;
   if (rec.type == wal::RecordType::CheckpointOnline || rec.type == wal::RecordType::CheckpointShutdown) {
     if (auto c = wal::unpack_checkpoint(rec.payload)) {
-      recovery->checkpoint_redo.store(c->redo.get(), std::memory_order_relaxed);
+      recovery->checkpoint_redo.store(c->redo, std::memory_order_relaxed);
       recovery->checkpoint_tli.store(c->tli.get(), std::memory_order_relaxed);
-      recovery->checkpoint_lsn.store(rec.lsn.get(), std::memory_order_release);
+      recovery->checkpoint_lsn.store(rec.lsn, std::memory_order_release);
     }
   }
-  recovery->replayed_upto.store(rec.end.get(), std::memory_order_release);
+  recovery->replayed_upto.store(rec.end, std::memory_order_release);
 }
 
 RedoResult replay(wal::WalReader& reader, const wal::ControlFile& cf, kv::KvTable::Locked& table,

@@ -25,7 +25,7 @@ namespace pmemu::startup {
 
 // After applying `rec` (caller holds the table lock): publishes the replay
 // position, and a checkpoint record as the place a restartpoint may use
-// (startup/recovery_shmem.h). No-op where no RecoveryShmem is attached.
+// (startup/recovery_shmem.h). No-op where no recovery::RecoveryShmem is attached.
 void note_replayed(const wal::WalRecord& rec);
 
 struct RedoResult {

@@ -14,7 +14,7 @@
 #include "ipc/wait.h"
 #include "kv/kv_table.h"
 #include "shmem/proc_slots.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "startup/startup_main.h"
 #include "startup/timeline.h"
 #include "startup/walrcv_control.h"
@@ -25,7 +25,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using elog::Level;
-using walreceiver::WalRcvState;
+using replication::WalRcvState;
 
 [[noreturn]] void fatal(const std::string& message, const std::string& hint = {}) {
   if (hint.empty()) elog::log(Level::Fatal, message);
@@ -64,7 +64,6 @@ class Standby {
   // The loop of standby mode; returns once promotion was asked for, with
   // the walreceiver stopped and everything it flushed replayed.
   void run() {
-    auto* slot = ipc::my_proc_slot();
     for (;;) {
       check_startup_interrupts();
       if (promotion_requested()) {
@@ -80,14 +79,12 @@ class Standby {
       manage_walreceiver();
 
       ipc::WaitSpec w;
-      w.latch = &slot->latch;
       w.timeout_ms = 100;
       // The walreceiver's kWalReceivedFlushed messages wake us after each
       // flush. They name a position but not its timeline, so replay still
-      // takes the timeline-qualified one from WalRcvData (flushed_on).
+      // takes the timeline-qualified one from replication::WalRcvData (flushed_on).
       ipc::wake_on_messages(w);
-      auto ev = ipc::wait_event(w);
-      ipc::reset_latch(slot->latch);
+      auto ev = ipc::wait_on_my_latch(w);
       if (ev & ipc::kWaitPostmasterDeath) ipc::exit_child_cleanly(1);
       (void)ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalReceivedFlushed);
     }
@@ -169,16 +166,16 @@ class Standby {
   // Keeps a walreceiver streaming the timeline replay needs next.
   void manage_walreceiver() {
     auto& e = ipc::env();
-    WalRcvState state = walrcv_.state();
+    replication::WalRcvState state = walrcv_.state();
     // PostgreSQL 15 restarts the walreceiver when its connection settings change.
-    if (state != WalRcvState::Stopped && state != WalRcvState::Stopping && walrcv_.settings_changed()) {
+    if (state != replication::WalRcvState::Stopped && state != replication::WalRcvState::Stopping && walrcv_.settings_changed()) {
       elog::log(Level::Log, "WAL receiver process shutdown requested");
       walrcv_.stop();
       request(/*log_wait=*/false);
       return;
     }
     switch (state) {
-      case WalRcvState::Stopped:
+      case replication::WalRcvState::Stopped:
         if (e.settings.primary_conninfo.empty()) {
           if (!told_no_conninfo_) elog::log(Level::Log, "waiting for WAL: primary_conninfo is not set");
           told_no_conninfo_ = true;
@@ -186,18 +183,18 @@ class Standby {
           request(/*log_wait=*/walrcv_.last_request().has_value());
         }
         return;
-      case WalRcvState::Waiting:
+      case replication::WalRcvState::Waiting:
         // The primary ended the timeline it streamed. Move on at once if
         // replay now needs another one, else ask again after the retry interval.
         (void)rescan_timelines();
         if (next_tli() != walrcv_.streamed_tli() || retry_due()) request(/*log_wait=*/false);
         return;
-      case WalRcvState::Starting:
+      case replication::WalRcvState::Starting:
         walrcv_.give_up_stale_start();
         return;
-      case WalRcvState::Streaming:
-      case WalRcvState::Restarting:
-      case WalRcvState::Stopping:
+      case replication::WalRcvState::Streaming:
+      case replication::WalRcvState::Restarting:
+      case replication::WalRcvState::Stopping:
         return;
     }
   }

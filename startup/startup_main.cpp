@@ -12,8 +12,8 @@
 #include <filesystem>
 #include <unistd.h>
 
-#include "checkpointer/checkpoint.h"
-#include "checkpointer/checkpointer_shmem.h"
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/checkpointer_shmem.h"
 #include "common/elog.h"
 #include "events/events.h"
 #include "ipc/reload.h"
@@ -27,7 +27,8 @@
 #include "kv/kv_table.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
+#include "replication/walsnd_ctl.h"
 #include "startup/redo.h"
 #include "startup/standby.h"
 #include "startup/timeline.h"
@@ -198,6 +199,7 @@ void startup_main() {
 
   wal::Xlog xlog(e.areas.xlog, e.data_dir + "/pg_wal", wal::FsyncEnabled{e.settings.fsync},
                  [](const std::string& why) { elog::log(Level::Panic, why); });
+  xlog.set_on_flushed(replication::announcer(e.areas.walsnd));
   wal::WalReader reader(e.data_dir + "/pg_wal", e.wal_segment_size, recovery_history(cf, standby));
   reader.seek(cf.redo);
   RedoResult redo;
@@ -217,7 +219,7 @@ void startup_main() {
     });
   }
   if (!redo.error.empty()) fail(redo.error);
-  recovery.replayed_upto.store(redo.end.get());
+  recovery.replayed_upto.store(redo.end);
   if (!clean && !standby) {
     elog::log(Level::Log, redo.end_reason_short);
     elog::log(Level::Log, redo.records_applied > 0 ? "redo done at " + redo.last_record.str() : "redo is not required");
@@ -239,10 +241,10 @@ void startup_main() {
   if (!clean) {
     if (e.settings.log_checkpoints) elog::log(Level::Log, "checkpoint starting: end-of-recovery immediate wait");
     events::emit("checkpoint_start", {{"kind", "end-of-recovery"}, {"lsn", events::Lsn{xlog.insert_position().get()}}});
-    auto o = checkpointer::perform_checkpoint(xlog, checkpointer::CheckpointKind::EndOfRecovery);
+    auto o = checkpoint::perform_checkpoint(checkpoint::context_of(e), xlog, checkpoint::CheckpointKind::EndOfRecovery);
     if (!o.ok) fail("end-of-recovery checkpoint failed: " + o.error);
     events::emit("checkpoint_done", {{"kind", "end-of-recovery"}, {"lsn", events::Lsn{o.lsn.get()}}, {"redo", events::Lsn{o.redo.get()}}});
-    if (e.settings.log_checkpoints) elog::log(Level::Log, checkpointer::describe_checkpoint(o));
+    if (e.settings.log_checkpoints) elog::log(Level::Log, checkpoint::describe_checkpoint(o));
   } else {
     cf.state = wal::DbState::InProduction;
     cf.time = static_cast<std::int64_t>(std::time(nullptr));

@@ -13,7 +13,7 @@
 
 namespace pmemu::startup {
 
-using walreceiver::WalRcvState;
+using replication::WalRcvState;
 
 namespace {
 constexpr auto kWalRcvStartupTimeout = std::chrono::seconds(10);
@@ -25,8 +25,8 @@ WalReceiverControl::WalReceiverControl() : rcv_(*ipc::env().areas.walrcv) {
 
 void WalReceiverControl::request(Lsn from, TimeLineId tli) {
   auto& e = ipc::env();
-  const WalRcvState was = state();
-  if (was != WalRcvState::Stopped && was != WalRcvState::Waiting) std::abort();  // the caller's bug
+  const replication::WalRcvState was = state();
+  if (was != replication::WalRcvState::Stopped && was != replication::WalRcvState::Waiting) std::abort();  // the caller's bug
   conninfo_ = e.settings.primary_conninfo;
   slot_name_ = e.settings.primary_slot_name;
   std::snprintf(rcv_.conninfo, sizeof rcv_.conninfo, "%s", conninfo_.c_str());
@@ -37,19 +37,19 @@ void WalReceiverControl::request(Lsn from, TimeLineId tli) {
   // flushed_upto describes received_tli's files: on another timeline it
   // starts over at the new start; on the same one it only moves forward.
   if (rcv_.received_tli.load() != tli.get()) {
-    rcv_.flushed_upto.store(start.get(), std::memory_order_release);
+    rcv_.flushed_upto.store(start, std::memory_order_release);
     rcv_.received_tli.store(tli.get(), std::memory_order_release);
-  } else if (rcv_.flushed_upto.load() < start.get()) {
-    rcv_.flushed_upto.store(start.get(), std::memory_order_release);
+  } else if (rcv_.flushed_upto.load() < start) {
+    rcv_.flushed_upto.store(start, std::memory_order_release);
   }
   last_request_ = Clock::now();
-  if (was == WalRcvState::Waiting) {
+  if (was == replication::WalRcvState::Waiting) {
     // A walreceiver stopping on its own between our look and this step
     // makes the CAS fail; it then ends Stopped and is requested again.
-    if (rcv_.transition(WalRcvState::Waiting, WalRcvState::Restarting)) wake_walreceiver();
+    if (rcv_.transition(replication::WalRcvState::Waiting, replication::WalRcvState::Restarting)) wake_walreceiver();
     return;
   }
-  if (rcv_.transition(WalRcvState::Stopped, WalRcvState::Starting))
+  if (rcv_.transition(replication::WalRcvState::Stopped, replication::WalRcvState::Starting))
     shmem::send_postmaster_signal(*e.areas.pmsignal, e.postmaster_pid, shmem::PmSignalReason::StartWalReceiver);
 }
 
@@ -60,9 +60,9 @@ void WalReceiverControl::wake_walreceiver() {
 void WalReceiverControl::stop() {
   const auto deadline = Clock::now() + std::chrono::seconds(10);
   // From any live state to Stopping; one not yet running finds it and leaves at once.
-  for (WalRcvState s : {WalRcvState::Starting, WalRcvState::Streaming, WalRcvState::Waiting, WalRcvState::Restarting})
-    if (rcv_.transition(s, WalRcvState::Stopping)) break;
-  while (state() != WalRcvState::Stopped && Clock::now() < deadline) {
+  for (replication::WalRcvState s : {replication::WalRcvState::Starting, replication::WalRcvState::Streaming, replication::WalRcvState::Waiting, replication::WalRcvState::Restarting})
+    if (rcv_.transition(s, replication::WalRcvState::Stopping)) break;
+  while (state() != replication::WalRcvState::Stopped && Clock::now() < deadline) {
     if (pid_t pid = rcv_.pid.load(); pid > 0) ::kill(pid, SIGTERM);
     ipc::WaitSpec w;
     w.timeout_ms = 10;
@@ -74,13 +74,13 @@ void WalReceiverControl::stop() {
 }
 
 void WalReceiverControl::give_up_stale_start() {
-  if (state() == WalRcvState::Starting && last_request_ && Clock::now() - *last_request_ > kWalRcvStartupTimeout)
-    (void)rcv_.transition(WalRcvState::Starting, WalRcvState::Stopped);
+  if (state() == replication::WalRcvState::Starting && last_request_ && Clock::now() - *last_request_ > kWalRcvStartupTimeout)
+    (void)rcv_.transition(replication::WalRcvState::Starting, replication::WalRcvState::Stopped);
 }
 
 std::optional<Lsn> WalReceiverControl::flushed_on(TimeLineId tli) const {
   if (rcv_.received_tli.load(std::memory_order_acquire) != tli.get()) return std::nullopt;
-  return Lsn{rcv_.flushed_upto.load(std::memory_order_acquire)};
+  return rcv_.flushed_upto.load(std::memory_order_acquire);
 }
 
 bool WalReceiverControl::settings_changed() const {

@@ -1,4 +1,4 @@
-// The startup process's side of WalRcvData (PostgreSQL's
+// The startup process's side of replication::WalRcvData (PostgreSQL's
 // walreceiverfuncs.c): asking for a stream, stopping the walreceiver,
 // reading how far it flushed. The protocol and who may write what are in
 // walreceiver/walrcv_data.h. Startup process only; one instance.
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "wal/lsn.h"
-#include "walreceiver/walrcv_data.h"
+#include "replication/walrcv_data.h"
 
 namespace pmemu::startup {
 
@@ -20,7 +20,7 @@ class WalReceiverControl {
   // Registers this process's latch so the walreceiver can wake it.
   WalReceiverControl();
 
-  [[nodiscard]] walreceiver::WalRcvState state() const { return rcv_.current(); }
+  [[nodiscard]] replication::WalRcvState state() const { return rcv_.current(); }
 
   // Streams `tli` from the start of the segment holding `from` (as
   // PostgreSQL's RequestXLogStreaming), with the primary_conninfo and
@@ -53,7 +53,7 @@ class WalReceiverControl {
  private:
   void wake_walreceiver();
 
-  walreceiver::WalRcvData& rcv_;
+  replication::WalRcvData& rcv_;
   std::string conninfo_;  // as last requested
   std::string slot_name_;
   std::optional<Clock::time_point> last_request_;

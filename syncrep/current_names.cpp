@@ -2,14 +2,11 @@
 
 #include <string>
 
-#include "ipc/process_env.h"
-
 namespace pmemu::syncrep {
 
-const StandbyNames& current_standby_names() {
+const StandbyNames& current_standby_names(const std::string& now) {
   static std::string parsed_text = "\x01";  // never a real value: forces the first parse
   static StandbyNames names;
-  const std::string& now = ipc::env().settings.synchronous_standby_names;
   if (now != parsed_text) {
     std::string err;
     names = parse_standby_names(now, &err).value_or(StandbyNames{});

@@ -24,6 +24,8 @@
 #include <cstdint>
 
 #include "common/strong_id.h"
+#include "shmem/proc_slots.h"
+#include "wal/atomic_lsn.h"
 #include "wal/lsn.h"
 
 namespace pmemu::syncrep {
@@ -31,13 +33,13 @@ namespace pmemu::syncrep {
 enum class WaitMode : std::uint32_t { Write = 0, Flush = 1, Apply = 2 };  // do not renumber
 
 struct Waiter {
-  std::atomic<std::uint64_t> wait_lsn;
+  AtomicLsn wait_lsn;
   std::atomic<std::uint32_t> mode;
-  std::atomic<std::uint64_t> answered;
+  AtomicLsn answered;
 };
 
 struct SyncRepShmem {
-  std::atomic<std::uint64_t> released[3];
+  AtomicLsn released[3];
   std::uint32_t num_slots;
   Waiter waiters[1];  // really num_slots
 
@@ -51,7 +53,8 @@ struct SyncRepShmem {
   }
 };
 
-// Walsender side: raise the released positions and tell covered waiters.
-void release_waiters(SyncRepShmem& shm, Lsn write, Lsn flush, Lsn apply);
+// Walsender side: raise the released positions and tell covered waiters
+// (their proc slots are `procs`, which this area's waiters[] parallels).
+void release_waiters(SyncRepShmem& shm, const shmem::ProcSlots& procs, Lsn write, Lsn flush, Lsn apply);
 
 }  // namespace pmemu::syncrep

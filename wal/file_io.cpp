@@ -41,7 +41,7 @@ Status pwrite_full(int fd, std::span<const std::byte> data, std::uint64_t offset
   return Status::success();
 }
 
-Status fsync_path(const std::string& path, bool is_dir) {
+Status fsync_path(const std::string& path, IsDirectory is_dir) {
   UniqueFd fd(::open(path.c_str(), (is_dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC));
   if (!fd.valid()) return Status::failure(io_error("open", path));
   if (::fsync(fd.get()) != 0) return Status::failure(io_error("fsync", path));
@@ -73,7 +73,7 @@ Status write_file_atomically(const std::string& dir, const std::string& tmp_name
     std::string why = "could not rename file \"" + tmp + "\" to \"" + dst + "\": " + std::strerror(errno);
     return fail(why);
   }
-  return fsync_path(dir, true);
+  return fsync_path(dir, IsDirectory{true});
 }
 
 }  // namespace pmemu::wal

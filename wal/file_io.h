@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "common/strong_id.h"
 #include "common/unique_fd.h"
 #include "wal/result.h"
 
@@ -25,7 +26,8 @@ using UniqueFd = pmemu::UniqueFd;
                                              const std::string& path);
 [[nodiscard]] Status pwrite_full(int fd, std::span<const std::byte> data, std::uint64_t offset,
                                  const std::string& path);
-[[nodiscard]] Status fsync_path(const std::string& path, bool is_dir);
+using IsDirectory = TaggedBool<struct IsDirectoryTag>;
+[[nodiscard]] Status fsync_path(const std::string& path, IsDirectory is_dir);
 
 // Creates `dir/final_name` holding `size` bytes: `prefix` followed by zeros,
 // written to `dir/tmp_name`, fsynced, renamed over final_name, directory

@@ -6,33 +6,21 @@
 // two Lsns are ByteCounts, never Lsns, so an Lsn cannot be added to an Lsn.
 #pragma once
 
-#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/strong_int.h"
+
 namespace pmemu {
 
-class ByteCount {
- public:
-  constexpr ByteCount() = default;
-  constexpr explicit ByteCount(std::uint64_t v) : v_(v) {}
-  [[nodiscard]] constexpr std::uint64_t get() const { return v_; }
-  friend constexpr auto operator<=>(ByteCount, ByteCount) = default;
+using ByteCount = StrongInt<struct ByteCountTag, std::uint64_t>;
 
- private:
-  std::uint64_t v_ = 0;
-};
-
-class Lsn {
+// Lsn{} (0) is InvalidXLogRecPtr.
+class Lsn : public StrongInt<Lsn, std::uint64_t> {
  public:
-  static constexpr std::uint64_t kInvalidValue = 0;
-  constexpr Lsn() = default;
-  constexpr explicit Lsn(std::uint64_t v) : v_(v) {}
-  [[nodiscard]] constexpr std::uint64_t get() const { return v_; }
-  [[nodiscard]] constexpr bool valid() const { return v_ != kInvalidValue; }
-  friend constexpr auto operator<=>(Lsn, Lsn) = default;
+  using StrongInt::StrongInt;
 
   constexpr Lsn operator+(ByteCount n) const { return Lsn{v_ + n.get()}; }
   constexpr Lsn& operator+=(ByteCount n) { v_ += n.get(); return *this; }
@@ -45,32 +33,11 @@ class Lsn {
   [[nodiscard]] std::string str() const;
   // Parses "X/X" (hex, either case, 1..8 digits each). nullopt on bad input.
   static std::optional<Lsn> parse(std::string_view text);
-
- private:
-  std::uint64_t v_ = kInvalidValue;
 };
 
-class TimeLineId {
- public:
-  constexpr TimeLineId() = default;
-  constexpr explicit TimeLineId(std::uint32_t v) : v_(v) {}
-  [[nodiscard]] constexpr std::uint32_t get() const { return v_; }
-  friend constexpr auto operator<=>(TimeLineId, TimeLineId) = default;
-
- private:
-  std::uint32_t v_ = 0;
-};
+using TimeLineId = StrongInt<struct TimeLineIdTag, std::uint32_t>;
 
 // Number of a WAL segment: Lsn / wal_segment_size.
-class SegNo {
- public:
-  constexpr SegNo() = default;
-  constexpr explicit SegNo(std::uint64_t v) : v_(v) {}
-  [[nodiscard]] constexpr std::uint64_t get() const { return v_; }
-  friend constexpr auto operator<=>(SegNo, SegNo) = default;
-
- private:
-  std::uint64_t v_ = 0;
-};
+using SegNo = StrongInt<struct SegNoTag, std::uint64_t>;
 
 }  // namespace pmemu

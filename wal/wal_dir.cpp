@@ -51,8 +51,8 @@ Status sync_wal_files(const std::string& pg_wal_dir) {
   auto names = regular_files(pg_wal_dir);
   if (!names.ok()) return Status::failure(names.error());
   for (const auto& n : names.value())
-    if (auto st = fsync_path(pg_wal_dir + "/" + n, false); !st.ok()) return st;
-  return fsync_path(pg_wal_dir, true);
+    if (auto st = fsync_path(pg_wal_dir + "/" + n, IsDirectory{false}); !st.ok()) return st;
+  return fsync_path(pg_wal_dir, IsDirectory{true});
 }
 
 }  // namespace pmemu::wal

@@ -19,13 +19,6 @@ constexpr std::size_t kMaxCachedFds = 4;
 
 std::string temp_name() { return "xlogtemp." + std::to_string(::getpid()); }
 
-// Raises `a` to at least `v`.
-void store_max(std::atomic<std::uint64_t>& a, std::uint64_t v) {
-  std::uint64_t cur = a.load(std::memory_order_relaxed);
-  while (cur < v && !a.compare_exchange_weak(cur, v, std::memory_order_release, std::memory_order_relaxed)) {
-  }
-}
-
 }  // namespace
 
 Xlog::Xlog(XlogCtl* ctl, std::string pg_wal_dir, FsyncEnabled fsync, PanicHandler on_panic)
@@ -105,7 +98,7 @@ Lsn Xlog::insert_locked(RecordType type, std::span<const std::byte> payload) {
   }
   ctl_->insert_pos = end.get();
   ctl_->prev_record = start.get();
-  ctl_->written.store(end.get(), std::memory_order_release);
+  ctl_->written.store(end, std::memory_order_release);
   return end;
 }
 
@@ -122,22 +115,27 @@ Lsn Xlog::switch_segment() {
 }
 
 void Xlog::flush(Lsn upto) {
-  if (ctl_->flushed.load(std::memory_order_acquire) >= upto.get()) return;
-  shmem::RobustLock lock(ctl_->flush_lock);
-  const std::uint64_t old = ctl_->flushed.load(std::memory_order_acquire);
-  if (old >= upto.get()) return;  // someone else's fdatasync covered us
-  const std::uint64_t w = ctl_->written.load(std::memory_order_acquire);
-  if (w <= old) return;
-  if (fsync_) {
-    const TimeLineId tli{ctl_->tli.load(std::memory_order_relaxed)};
-    const SegNo last = segno_of_end(Lsn{w}, seg_size_);
-    for (SegNo s = segno_of(Lsn{old}, seg_size_); s <= last; s = SegNo{s.get() + 1}) {
-      auto fd = segment_fd(tli, s);
-      if (!fd.ok()) panic(fd.error());
-      if (::fdatasync(fd.value()) != 0) panic(io_error("fdatasync", path_of(tli, s)));
+  if (ctl_->flushed.load(std::memory_order_acquire) >= upto) return;
+  Lsn now_flushed;
+  {
+    shmem::RobustLock lock(ctl_->flush_lock);
+    const Lsn old = ctl_->flushed.load(std::memory_order_acquire);
+    if (old >= upto) return;  // someone else's fdatasync covered us, and told the walsenders
+    const Lsn w = ctl_->written.load(std::memory_order_acquire);
+    if (w <= old) return;
+    if (fsync_) {
+      const TimeLineId tli{ctl_->tli.load(std::memory_order_relaxed)};
+      const SegNo last = segno_of_end(w, seg_size_);
+      for (SegNo s = segno_of(old, seg_size_); s <= last; s = SegNo{s.get() + 1}) {
+        auto fd = segment_fd(tli, s);
+        if (!fd.ok()) panic(fd.error());
+        if (::fdatasync(fd.value()) != 0) panic(io_error("fdatasync", path_of(tli, s)));
+      }
     }
+    if (!ctl_->flushed.raise_to(w, std::memory_order_release)) return;
+    now_flushed = w;
   }
-  store_max(ctl_->flushed, w);
+  if (on_flushed_) on_flushed_(now_flushed);
 }
 
 Lsn Xlog::insert_position() const {
@@ -150,8 +148,8 @@ Lsn Xlog::last_record() const {
   return Lsn{ctl_->prev_record};
 }
 
-Lsn Xlog::flushed() const { return Lsn{ctl_->flushed.load(std::memory_order_acquire)}; }
-Lsn Xlog::written() const { return Lsn{ctl_->written.load(std::memory_order_acquire)}; }
+Lsn Xlog::flushed() const { return ctl_->flushed.load(std::memory_order_acquire); }
+Lsn Xlog::written() const { return ctl_->written.load(std::memory_order_acquire); }
 TimeLineId Xlog::timeline() const { return TimeLineId{ctl_->tli.load(std::memory_order_relaxed)}; }
 
 Status Xlog::start_at(Lsn end, Lsn last_record_lsn, TimeLineId tli) {
@@ -201,8 +199,8 @@ Status Xlog::start_at(Lsn end, Lsn last_record_lsn, TimeLineId tli) {
   ctl_->prev_record = last_record_lsn.get();
   ctl_->insert_tli = tli.get();
   ctl_->tli.store(tli.get(), std::memory_order_relaxed);
-  ctl_->written.store(end.get(), std::memory_order_release);
-  ctl_->flushed.store(end.get(), std::memory_order_release);
+  ctl_->written.store(end, std::memory_order_release);
+  ctl_->flushed.store(end, std::memory_order_release);
   return Status::success();
 }
 

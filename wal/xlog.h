@@ -17,6 +17,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/strong_id.h"
@@ -31,6 +32,10 @@ namespace pmemu::wal {
 using FsyncEnabled = TaggedBool<struct FsyncEnabledTag>;
 // Called with the reason just before abort(); the process main logs it as PANIC.
 using PanicHandler = std::function<void(const std::string& reason)>;
+// Called by the process whose fdatasync moved the flush position, after it
+// let go of the flush lock, with the new position: walsenders are told there
+// (replication::announce_flushed), so no caller of flush() has to remember.
+using FlushedHook = std::function<void(Lsn flushed)>;
 
 class Xlog {
  public:
@@ -48,6 +53,7 @@ class Xlog {
   // process fdatasyncs all that has been written so far; the others waiting
   // behind flush_lock find their Lsn covered and return without syncing.
   void flush(Lsn upto);
+  void set_on_flushed(FlushedHook hook) { on_flushed_ = std::move(hook); }
 
   // pg_switch_wal: inserts SWITCH and moves the insert position to the next
   // segment start, which it returns. At a segment start already, inserts
@@ -95,6 +101,7 @@ class Xlog {
   std::string dir_;
   FsyncEnabled fsync_;
   PanicHandler on_panic_;
+  FlushedHook on_flushed_;
   std::uint32_t seg_size_;
   std::vector<CachedFd> fds_;
   std::vector<std::byte> buf_;

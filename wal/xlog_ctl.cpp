@@ -21,8 +21,8 @@ XlogCtl* XlogCtl::shmem_init(void* where, std::uint64_t system_identifier, std::
   c->prev_record = 0;
   c->insert_tli = 0;
   c->tli.store(0, std::memory_order_relaxed);
-  c->written.store(0, std::memory_order_relaxed);
-  c->flushed.store(0, std::memory_order_relaxed);
+  c->written.store(Lsn{}, std::memory_order_relaxed);
+  c->flushed.store(Lsn{}, std::memory_order_relaxed);
   c->flush_lock.init();
   return c;
 }

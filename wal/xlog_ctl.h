@@ -37,6 +37,7 @@
 #include <type_traits>
 
 #include "shmem/robust_mutex.h"
+#include "wal/atomic_lsn.h"
 
 namespace pmemu::wal {
 
@@ -54,8 +55,8 @@ struct XlogCtl {
   std::atomic<std::uint32_t> tli;
 
   // Separate cache lines: committers poll `flushed` while inserters bump `written`.
-  alignas(64) std::atomic<std::uint64_t> written;
-  alignas(64) std::atomic<std::uint64_t> flushed;
+  alignas(64) AtomicLsn written;
+  alignas(64) AtomicLsn flushed;
   shmem::RobustMutex flush_lock;
 
   [[nodiscard]] static std::size_t shmem_size();

@@ -8,7 +8,7 @@
 #include "ipc/wait.h"
 #include "protocol/stream_messages.h"
 #include "shmem/proc_slots.h"
-#include "startup/recovery_shmem.h"
+#include "recovery/recovery_shmem.h"
 #include "walreceiver/wal_file_writer.h"
 #include "walreceiver/walreceiver_proc.h"
 
@@ -21,7 +21,7 @@ using protocol::XLogData;
 using protocol::now_pg_micros;
 
 // The startup process's replay position: the apply field of status replies.
-Lsn replayed() { return Lsn{ipc::env().areas.recovery->replayed_upto.load(std::memory_order_acquire)}; }
+Lsn replayed() { return ipc::env().areas.recovery->replayed_upto.load(std::memory_order_acquire); }
 
 struct Receiver {
   PrimaryConn& conn;
@@ -33,7 +33,7 @@ struct Receiver {
   Clock::time_point last_receipt = Clock::now();
   bool pinged = false;
 
-  void reply(bool reply_requested) {
+  void reply(protocol::ReplyRequested reply_requested) {
     last_reported_apply = replayed();
     if (!conn.send(protocol::pack_status_reply(written, flushed, last_reported_apply, now_pg_micros(),
                                                reply_requested)))
@@ -49,15 +49,15 @@ struct Receiver {
     if (auto* w = std::get_if<XLogData>(&msg)) {
       if (auto err = writer.write(w->start, w->data); !err.empty()) walrcv_fatal(err);
       written = writer.end();
-      r.written_upto.store(written.get(), std::memory_order_release);
-      r.latest_wal_end.store(w->wal_end.get());
+      r.written_upto.store(written, std::memory_order_release);
+      r.latest_wal_end.store(w->wal_end);
       r.last_msg_send_time.store(w->send_time);
       r.last_msg_receipt_time.store(now_pg_micros());
     } else if (auto* k = std::get_if<Keepalive>(&msg)) {
-      r.latest_wal_end.store(k->wal_end.get());
+      r.latest_wal_end.store(k->wal_end);
       r.last_msg_send_time.store(k->send_time);
       r.last_msg_receipt_time.store(now_pg_micros());
-      if (k->reply_requested) reply(false);
+      if (k->reply_requested) reply(protocol::ReplyRequested{false});
     } else {
       walrcv_fatal("unexpected message from the primary: " + std::get<std::string>(msg));
     }
@@ -68,7 +68,7 @@ struct Receiver {
     if (written == flushed) return false;
     if (auto err = writer.flush(); !err.empty()) walrcv_fatal(err);
     flushed = writer.end();
-    rcv().flushed_upto.store(flushed.get(), std::memory_order_release);
+    rcv().flushed_upto.store(flushed, std::memory_order_release);
     return true;
   }
 
@@ -78,12 +78,12 @@ struct Receiver {
   void housekeeping() {
     const auto& s = ipc::env().settings;
     const auto now = Clock::now();
-    if (replayed() != last_reported_apply) reply(false);
-    if (s.wal_receiver_status_interval.count() > 0 && now - last_reply >= s.wal_receiver_status_interval) reply(false);
+    if (replayed() != last_reported_apply) reply(protocol::ReplyRequested{false});
+    if (s.wal_receiver_status_interval.count() > 0 && now - last_reply >= s.wal_receiver_status_interval) reply(protocol::ReplyRequested{false});
     if (s.wal_receiver_timeout.count() > 0) {
       if (now - last_receipt >= s.wal_receiver_timeout) walrcv_fatal("terminating walreceiver due to timeout");
       if (!pinged && now - last_receipt >= s.wal_receiver_timeout / 2) {
-        reply(true);
+        reply(protocol::ReplyRequested{true});
         pinged = true;
       }
     }
@@ -105,7 +105,7 @@ struct Receiver {
           if (got_data) {
             const bool moved = flush();
             // The reply first: a synchronous commit on the primary waits for it.
-            reply(false);
+            reply(protocol::ReplyRequested{false});
             if (moved) tell_startup_flushed(flushed);
           }
           return std::nullopt;
@@ -129,8 +129,7 @@ StreamEnd receive_stream(PrimaryConn& conn, Lsn start, TimeLineId tli) {
   auto& e = ipc::env();
   Receiver r{conn, tli, WalFileWriter(e.data_dir + "/pg_wal", e.wal_segment_size, tli, e.settings.fsync), start,
              start, Lsn{}};
-  auto* slot = ipc::my_proc_slot();
-  r.reply(false);
+  r.reply(protocol::ReplyRequested{false});
   for (;;) {
     check_interrupts();
     ipc::set_ps_title("walreceiver streaming " + r.flushed.str());
@@ -138,12 +137,10 @@ StreamEnd receive_stream(PrimaryConn& conn, Lsn start, TimeLineId tli) {
     r.housekeeping();
 
     ipc::WaitSpec w;
-    w.latch = &slot->latch;
     w.socket_fd = conn.socket();
     w.want_read = true;
     w.timeout_ms = 100;
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
+    auto ev = ipc::wait_on_my_latch(w);
     if (ev & ipc::kWaitPostmasterDeath) walrcv_leave(1);
     if ((ev & ipc::kWaitSocketReadable) && !conn.consume_input())
       walrcv_fatal("could not receive data from WAL stream: " + conn.last_error());

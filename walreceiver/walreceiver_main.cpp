@@ -31,7 +31,7 @@ namespace pmemu::walreceiver {
 
 using elog::Level;
 
-WalRcvData& rcv() { return *ipc::env().areas.walrcv; }
+replication::WalRcvData& rcv() { return *ipc::env().areas.walrcv; }
 
 PrimaryConn& primary() {
   static PrimaryConn conn;
@@ -119,7 +119,7 @@ void publish_sender(PrimaryConn& conn) {
 void emit_state() {
   auto& r = rcv();
   events::emit("walreceiver_state", {{"status", state_name(r.current())}, {"tli", r.received_tli.load()},
-                                     {"flushed", events::Lsn{r.flushed_upto.load()}}});
+                                     {"flushed", events::Lsn{r.flushed_upto.load().get()}}});
 }
 
 // Streams one timeline from `start`; returns once the primary ended it
@@ -152,24 +152,19 @@ bool stream_timeline(PrimaryConn& conn, StartPoint start, bool first) {
 // go on (Restarting -> Streaming) or that we are done (Stopping).
 StartPoint wait_for_new_start() {
   auto& r = rcv();
-  if (!r.transition(WalRcvState::Streaming, WalRcvState::Waiting)) walrcv_leave(1);  // Stopping
+  if (!r.transition(replication::WalRcvState::Streaming, replication::WalRcvState::Waiting)) walrcv_leave(1);  // Stopping
   emit_state();
   ipc::set_ps_title("walreceiver idle");
   wake_startup();
-  auto* slot = ipc::my_proc_slot();
   for (;;) {
     check_interrupts();
-    if (r.transition(WalRcvState::Restarting, WalRcvState::Streaming)) {
+    if (r.transition(replication::WalRcvState::Restarting, replication::WalRcvState::Streaming)) {
       StartPoint next = requested_start();
       ipc::set_ps_title("walreceiver restarting at " + next.lsn.str());
       return next;
     }
-    if (r.current() == WalRcvState::Stopping) walrcv_leave(1);
-    ipc::WaitSpec w;
-    w.latch = &slot->latch;
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
-    if (ev & ipc::kWaitPostmasterDeath) walrcv_leave(1);
+    if (r.current() == replication::WalRcvState::Stopping) walrcv_leave(1);
+    if (ipc::wait_on_my_latch(ipc::WaitSpec{}) & ipc::kWaitPostmasterDeath) walrcv_leave(1);
   }
 }
 
@@ -189,7 +184,7 @@ void walreceiver_main() {
   shmem::mark_child_active(*e.areas.pmsignal, e.my_slot);
 
   rcv().walrcv_latch_slot.store(e.my_slot.get());
-  if (!rcv().transition(WalRcvState::Starting, WalRcvState::Streaming)) walrcv_leave(1);
+  if (!rcv().transition(replication::WalRcvState::Starting, replication::WalRcvState::Streaming)) walrcv_leave(1);
   rcv().pid.store(::getpid());
   StartPoint start = requested_start();
 

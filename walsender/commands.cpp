@@ -6,7 +6,7 @@
 #include "backup/base_backup.h"
 #include "ipc/process_env.h"
 #include "protocol/backend_messages.h"
-#include "walsender/repl_slots.h"
+#include "replication/repl_slots.h"
 #include "walsender/walsender_proc.h"
 #include "wal/segment.h"
 #include "wal/xlog_ctl.h"
@@ -46,7 +46,7 @@ std::optional<PgError> timeline_history(WalSenderProc& p, const repl::TimelineHi
   const std::string name = wal::history_file_name(t.timeline);
   const std::string path = ipc::env().data_dir + "/pg_wal/" + name;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return PgError::error("58P01", "could not open file \"pg_wal/" + name + "\": No such file or directory");
+  if (!in) return PgError::error(sqlstate::kUndefinedFile, "could not open file \"pg_wal/" + name + "\": No such file or directory");
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   protocol::row_description(p.conn.out(), {Column{"filename", protocol::kTextType}, Column{"content", protocol::kTextType}});
   protocol::data_row(p.conn.out(), {name, content});
@@ -59,7 +59,7 @@ std::optional<PgError> create_slot(WalSenderProc& p, const repl::CreateReplicati
   // WAL from the segment now being written on is kept; the checkpointer
   // never removes that segment, so there is no window where it could vanish.
   Lsn restart = c.reserve_wal ? flush_lsn() : Lsn{};
-  if (auto err = walsender::create_slot(*p.ctl, ipc::env().data_dir, c.slot, c.temporary, p.me->pid.load(), restart,
+  if (auto err = replication::create_slot(*p.ctl, ipc::env().data_dir, c.slot, c.temporary, p.me->pid.load(), restart,
                                         current_tli()))
     return err;
   protocol::row_description(p.conn.out(), {Column{"slot_name", protocol::kTextType},
@@ -72,14 +72,14 @@ std::optional<PgError> create_slot(WalSenderProc& p, const repl::CreateReplicati
 }
 
 std::optional<PgError> drop_slot(WalSenderProc& p, const repl::DropReplicationSlot& d) {
-  if (auto err = walsender::drop_slot(*p.ctl, ipc::env().data_dir, d.slot)) return err;
+  if (auto err = replication::drop_slot(*p.ctl, ipc::env().data_dir, d.slot)) return err;
   protocol::command_complete(p.conn.out(), "DROP_REPLICATION_SLOT");
   return std::nullopt;
 }
 
 std::optional<PgError> read_slot(WalSenderProc& p, const repl::ReadReplicationSlot& r) {
   if (auto err = repl::validate_slot_name(r.slot)) return err;
-  auto info = walsender::read_slot(*p.ctl, ipc::env().data_dir, r.slot);
+  auto info = replication::read_slot(*p.ctl, ipc::env().data_dir, r.slot);
   protocol::row_description(p.conn.out(), {Column{"slot_type", protocol::kTextType},
                                            Column{"restart_lsn", protocol::kTextType},
                                            Column{"restart_tli", protocol::kInt8Type}});
@@ -98,14 +98,16 @@ std::optional<PgError> read_slot(WalSenderProc& p, const repl::ReadReplicationSl
 std::optional<PgError> base_backup(WalSenderProc& p, const repl::BaseBackup& b) {
   auto opts = backup::parse_base_backup_options(b);
   if (auto* err = std::get_if<PgError>(&opts)) return *err;
-  p.set_state(WalSndState::Backup);
+  p.set_state(replication::WalSndState::Backup);
   p.set_title("sending backup");
   backup::BackupIo io{p.conn.out(), [&] { return flush_all(p); }, [&] {
                         nap(p, 10);
                         return true;
                       }};
-  auto err = backup::send_base_backup(std::get<backup::BaseBackupOptions>(opts), io);
-  p.set_state(WalSndState::Startup);
+  auto& e = ipc::env();
+  const backup::BackupSource src{e.data_dir, e.wal_segment_size, e.areas.recovery, e.areas.checkpointer, e.areas.xlog};
+  auto err = backup::send_base_backup(src, std::get<backup::BaseBackupOptions>(opts), io);
+  p.set_state(replication::WalSndState::Startup);
   if (err) return err;
   protocol::command_complete(p.conn.out(), "BASE_BACKUP");
   return std::nullopt;
@@ -114,8 +116,8 @@ std::optional<PgError> base_backup(WalSenderProc& p, const repl::BaseBackup& b) 
 }  // namespace
 
 std::optional<PgError> exec_command(WalSenderProc& p, const repl::Command& cmd) {
-  if (p.state() == WalSndState::Stopping)
-    return PgError::error("55000", "cannot execute new commands while WAL sender is in stopping mode");
+  if (p.state() == replication::WalSndState::Stopping)
+    return PgError::error(sqlstate::kObjectNotInPrerequisiteState, "cannot execute new commands while WAL sender is in stopping mode");
   return std::visit(
       [&](const auto& c) -> std::optional<PgError> {
         using T = std::decay_t<decltype(c)>;

@@ -1,8 +1,8 @@
 // START_REPLICATION: the CopyBoth loop of PostgreSQL's WalSndLoop /
 // XLogSendPhysical / WalSndDone. Only flushed WAL goes out; replies move the
-// standby's positions into our WalSnd slot; keepalives and the
-// wal_sender_timeout guard a silent standby; on the last cycle (SIGUSR2 or
-// the checkpointer's shutdown_checkpoint_done) everything through the
+// standby's positions into our replication::WalSnd slot; keepalives and the
+// wal_sender_timeout guard a silent standby; on the last cycle (the
+// postmaster's walsender_last_cycle, rung by SIGUSR2) everything through the
 // shutdown checkpoint record is sent and confirmed before we leave. A
 // timeline this server has left is streamed up to its switch point; then we
 // end the COPY ourselves and, once the client has too, name the next
@@ -18,9 +18,9 @@
 #include "protocol/backend_messages.h"
 #include "protocol/stream_messages.h"
 #include "shmem/proc_slots.h"
-#include "walsender/repl_slots.h"
+#include "replication/repl_slots.h"
 #include "walsender/send_timeline.h"
-#include "walsender/sync_release.h"
+#include "replication/sync_release.h"
 #include "walsender/wal_source.h"
 #include "walsender/walsender_proc.h"
 #include "wal/timeline_file.h"
@@ -57,20 +57,22 @@ struct Stream {
   bool client_done = false;  // the client sent CopyDone
   bool done_sending = false;  // we sent CopyDone: no CopyData may follow
 
-  void keepalive(bool request) {
+  void keepalive(protocol::ReplyRequested request) {
     if (done_sending) return;
     protocol::copy_data(p.conn.out(), protocol::pack_keepalive(sent, protocol::now_pg_micros(), request));
   }
 
   void on_status_reply(const protocol::StatusReply& r) {
     auto& me = *p.me;
-    me.write.store(r.write.get());
-    me.flush.store(r.flush.get());
-    me.apply.store(r.apply.get());
+    me.write.store(r.write);
+    me.flush.store(r.flush);
+    me.apply.store(r.apply);
     me.reply_time.store(r.send_time);
-    if (!slot.empty() && r.flush.valid()) advance_slot(*p.ctl, slot, r.flush);
-    release_sync_waiters(*p.ctl);
-    if (r.reply_requested) keepalive(false);
+    if (!slot.empty() && r.flush.valid()) replication::advance_slot(*p.ctl, slot, r.flush);
+    auto& e = ipc::env();
+    if (e.areas.syncrep)
+      replication::release_sync_waiters(*p.ctl, *e.areas.syncrep, *e.areas.procs, e.settings.synchronous_standby_names);
+    if (r.reply_requested) keepalive(protocol::ReplyRequested{false});
   }
 
   // Reads and handles everything the standby sent (ProcessRepliesIfAny).
@@ -124,10 +126,10 @@ struct Stream {
       Lsn end = chunk_end(sent, upto, seg);
       std::string msg = protocol::pack_xlog_data_header(sent, upto, protocol::now_pg_micros());
       if (auto st = source.read(send.file_tli(sent, seg), sent, end, msg); !st.ok())
-        walsender_fatal(p, PgError::fatal("58P01", st.error));
+        walsender_fatal(p, PgError::fatal(sqlstate::kUndefinedFile, st.error));
       protocol::copy_data(p.conn.out(), msg);
       sent = end;
-      p.me->sent.store(sent.get());
+      p.me->sent.store(sent);
     }
     if (send.historic && sent >= send.valid_upto) end_copy();
     return sent >= upto;
@@ -146,7 +148,7 @@ struct Stream {
       walsender_exit(p, 0);
     }
     if (!ping_sent) {
-      keepalive(true);
+      keepalive(protocol::ReplyRequested{true});
       ping_sent = true;
     }
   }
@@ -175,7 +177,7 @@ struct Stream {
     }
     auto ping_at = last_reply + timeout / 2;
     if (!ping_sent && now >= ping_at) {
-      keepalive(true);
+      keepalive(protocol::ReplyRequested{true});
       ping_sent = true;
     }
     auto next = ping_sent ? last_reply + timeout : ping_at;
@@ -184,7 +186,6 @@ struct Stream {
   }
 
   void loop() {
-    auto* slot_proc = ipc::my_proc_slot();
     for (;;) {
       check_interrupts(p);
       // The last cycle must reach the shutdown checkpoint, flushed before
@@ -193,20 +194,18 @@ struct Stream {
       process_replies();
       if (client_done && done_sending) return;
       const bool caught_up = send_wal();
-      if (caught_up && p.state() == WalSndState::Catchup) p.set_state(WalSndState::Streaming);
+      if (caught_up && p.state() == replication::WalSndState::Catchup) p.set_state(replication::WalSndState::Streaming);
       if (caught_up && p.last_cycle) try_finish();
       const int sleep_ms = check_timeout();
       if (!p.conn.try_flush()) walsender_exit(p, 0);
       if (!caught_up && p.conn.pending() < kMaxPendingOutput) continue;
       ipc::WaitSpec w;
-      w.latch = &slot_proc->latch;
       w.socket_fd = p.conn.fd();
       w.want_read = true;
       w.want_write = p.conn.pending() > 0;
       w.timeout_ms = sleep_ms;
       ipc::wake_on_messages(w);
-      auto ev = ipc::wait_event(w);
-      ipc::reset_latch(slot_proc->latch);
+      auto ev = ipc::wait_on_my_latch(w);
       if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
       if (Lsn told = ipc::drain_lsn_notices(ipc::imessage::MessageType::kWalFlushed); told > flushed) flushed = told;
       if (ev & ipc::kWaitLatch) flushed = std::max(flushed, flush_lsn());
@@ -243,30 +242,30 @@ std::optional<PgError> start_replication(WalSenderProc& p, const protocol::repl:
   if (auto* err = std::get_if<PgError>(&plan)) return *err;
   const SendTimeline send = std::get<SendTimeline>(plan);
   if (cmd.slot) {
-    if (auto err = acquire_slot(*p.ctl, e.data_dir, *cmd.slot, p.me->pid.load())) return err;
+    if (auto err = replication::acquire_slot(*p.ctl, e.data_dir, *cmd.slot, p.me->pid.load())) return err;
   }
   if (!send.nothing_to_send(cmd.start)) {
-    p.set_state(WalSndState::Catchup);
-    // From here on flushes are announced to us; pairs with announce_flushed().
+    p.set_state(replication::WalSndState::Catchup);
+    // From here on flushes are announced to us; pairs with replication::announce_flushed().
     std::atomic_thread_fence(std::memory_order_seq_cst);
     protocol::copy_both_response(p.conn.out());
     const Lsn flushed = flush_lsn();
     if (cmd.start > flushed) {
-      p.set_state(WalSndState::Startup);
+      p.set_state(replication::WalSndState::Startup);
       return PgError::error(sqlstate::kInternalError, "requested starting point " + cmd.start.str() +
                                                           " is ahead of the WAL flush position of this server " +
                                                           flushed.str());
     }
     Stream s{p, WalSource(e.data_dir + "/pg_wal", e.wal_segment_size), send, cmd.slot.value_or(""), cmd.start};
-    p.me->sent.store(cmd.start.get());
+    p.me->sent.store(cmd.start);
     p.streaming = true;
     p.set_title("streaming " + cmd.start.str());
     s.loop();
     // Both sides ended the copy; finish the command as PostgreSQL does
     // (START_STREAMING, then the command's own tag).
     p.streaming = false;
-    if (p.state() == WalSndState::Stopping) walsender_exit(p, 0);  // shutting down: no new commands
-    p.set_state(WalSndState::Startup);
+    if (p.state() == replication::WalSndState::Stopping) walsender_exit(p, 0);  // shutting down: no new commands
+    p.set_state(replication::WalSndState::Startup);
   }
   if (send.historic) next_timeline_result(p, send);
   protocol::command_complete(p.conn.out(), "START_STREAMING");

@@ -15,7 +15,7 @@
 #include "protocol/backend_messages.h"
 #include "shmem/pmsignal.h"
 #include "shmem/proc_slots.h"
-#include "walsender/repl_slots.h"
+#include "replication/repl_slots.h"
 #include "walsender/walsender_proc.h"
 
 namespace pmemu::walsender {
@@ -23,10 +23,10 @@ namespace pmemu::walsender {
 using protocol::PgError;
 namespace sqlstate = protocol::sqlstate;
 
-void WalSenderProc::set_state(WalSndState s) {
+void WalSenderProc::set_state(replication::WalSndState s) {
   me->state.store(static_cast<std::uint32_t>(s));
   events::emit("walsender_state", {{"state", state_name(s)}, {"app", ipc::env().settings.application_name},
-                                   {"sent", events::Lsn{me->sent.load()}}, {"flush", events::Lsn{me->flush.load()}}});
+                                   {"sent", events::Lsn{me->sent.load().get()}}, {"flush", events::Lsn{me->flush.load().get()}}});
 }
 
 void WalSenderProc::set_title(const std::string& what) {
@@ -36,8 +36,8 @@ void WalSenderProc::set_title(const std::string& what) {
 void walsender_exit(WalSenderProc& p, int code) {
   (void)p.conn.try_flush();
   if (p.me) {
-    release_slots_of(*p.ctl, p.me->pid.load());
-    release_slot(*p.me);
+    replication::release_slots_of(*p.ctl, p.me->pid.load());
+    replication::release_slot(*p.me);
   }
   ipc::exit_child_cleanly(code);
 }
@@ -64,13 +64,9 @@ bool flush_all(WalSenderProc& p) {
 }
 
 void nap(WalSenderProc& p, int ms) {
-  auto* slot = ipc::my_proc_slot();
   ipc::WaitSpec w;
-  w.latch = &slot->latch;
   w.timeout_ms = ms;
-  auto ev = ipc::wait_event(w);
-  ipc::reset_latch(slot->latch);
-  if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
+  if (ipc::wait_on_my_latch(w) & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
   check_interrupts(p);
 }
 
@@ -78,7 +74,7 @@ void check_interrupts(WalSenderProc& p) {
   using ipc::Sig;
   if (ipc::pending(Sig::Quit)) _exit(2);
   if (ipc::take(Sig::Term))
-    walsender_fatal(p, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
+    walsender_fatal(p, PgError::admin_shutdown());
   if (ipc::pending(Sig::Pwr) && !ipc::postmaster_alive()) walsender_exit(p, 1);
   (void)ipc::reload_if_requested();
   (void)ipc::take(Sig::Int);  // nothing to cancel between commands
@@ -90,8 +86,8 @@ void check_interrupts(WalSenderProc& p) {
     // PostgreSQL's HandleWalSndInitStopping: an idle walsender just goes,
     // a streaming one stays to send the shutdown checkpoint.
     if (!p.streaming)
-      walsender_fatal(p, PgError::fatal(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
-    if (p.state() != WalSndState::Stopping) p.set_state(WalSndState::Stopping);
+      walsender_fatal(p, PgError::admin_shutdown());
+    if (p.state() != replication::WalSndState::Stopping) p.set_state(replication::WalSndState::Stopping);
   }
 }
 
@@ -100,7 +96,6 @@ namespace {
 // Between commands: wait for a whole message, keeping an eye on signals.
 // nullopt: the client closed the connection.
 std::optional<protocol::FrontendCommand> next_command(WalSenderProc& p) {
-  auto* slot = ipc::my_proc_slot();
   for (;;) {
     check_interrupts(p);
     // A client that does not read its answers gets no new command run.
@@ -113,12 +108,10 @@ std::optional<protocol::FrontendCommand> next_command(WalSenderProc& p) {
     if (!p.conn.try_flush()) return std::nullopt;
     if (held_back && !p.conn.output_full()) continue;
     ipc::WaitSpec w;
-    w.latch = &slot->latch;
     w.socket_fd = p.conn.fd();
     w.want_read = !p.conn.output_full();
     w.want_write = p.conn.pending() > 0;
-    auto ev = ipc::wait_event(w);
-    ipc::reset_latch(slot->latch);
+    auto ev = ipc::wait_on_my_latch(w);
     if (ev & ipc::kWaitPostmasterDeath) walsender_exit(p, 1);
     if ((ev & ipc::kWaitSocketReadable) && !p.conn.read_available()) return std::nullopt;
   }
@@ -126,7 +119,7 @@ std::optional<protocol::FrontendCommand> next_command(WalSenderProc& p) {
 
 }  // namespace
 
-void walsender_main(const WalSenderStart& start) {
+void walsender_main(const replication::WalSenderStart& start) {
   using ipc::Sig;
   ipc::catch_signal(SIGUSR2, Sig::Usr2);
   elog::set_process_type("walsender");
@@ -136,11 +129,11 @@ void walsender_main(const WalSenderStart& start) {
   p.user = start.user;
   p.host_port = start.host_port;
 
-  SlotIdentity who;
+  replication::SlotIdentity who;
   who.proc_slot = e.my_slot.get();
   who.application_name = start.application_name;
   who.client_addr = start.client_addr;
-  p.me = claim_slot(*p.ctl, ::getpid(), who);
+  p.me = replication::claim_slot(*p.ctl, ::getpid(), who);
   if (!p.me) {
     const PgError refusal = PgError::too_many_wal_senders(e.settings.max_wal_senders);
     events::emit("refused", {{"sqlstate", refusal.sqlstate}, {"reason", refusal.message}});

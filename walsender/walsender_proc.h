@@ -2,7 +2,7 @@
 // of it does: interrupt checks, error replies and the way out. Internal to
 // walsender/.
 //
-// The walsender's machine (WalSnd::state), every cell decided:
+// The walsender's machine (replication::WalSnd::state), every cell decided:
 //
 // | event \ state            | STARTUP (commands)  | CATCHUP / STREAMING          | STOPPING                      |
 // | ------------------------ | ------------------- | ---------------------------- | ----------------------------- |
@@ -33,14 +33,14 @@
 #include "protocol/pg_error.h"
 #include "protocol/replication_commands.h"
 #include "walsender/repl_conn.h"
-#include "walsender/walsnd_ctl.h"
+#include "replication/walsnd_ctl.h"
 
 namespace pmemu::walsender {
 
 struct WalSenderProc {
   ReplConn conn;
-  WalSndCtl* ctl = nullptr;
-  WalSnd* me = nullptr;
+  replication::WalSndCtl* ctl = nullptr;
+  replication::WalSnd* me = nullptr;
   std::string user;
   std::string host_port;
   bool streaming = false;       // inside START_REPLICATION's CopyBoth
@@ -49,8 +49,8 @@ struct WalSenderProc {
   explicit WalSenderProc(int fd) : conn(fd) {}
 
   // Publishes the state and writes a walsender_state event (SPEC 10.1).
-  void set_state(WalSndState s);
-  [[nodiscard]] WalSndState state() const { return static_cast<WalSndState>(me->state.load()); }
+  void set_state(replication::WalSndState s);
+  [[nodiscard]] replication::WalSndState state() const { return static_cast<replication::WalSndState>(me->state.load()); }
   void set_title(const std::string& what);
 };
 

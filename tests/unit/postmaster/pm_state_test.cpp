@@ -224,7 +224,7 @@ TEST_CASE("smart shutdown in PM_RUN waits for sessions, then stops in order") {
   CHECK(logged(st2, "postmaster state: PM_RUN -> PM_STOP_BACKENDS"));
   CHECK(logged(st2, "postmaster state: PM_STOP_BACKENDS -> PM_WAIT_BACKENDS"));
   CHECK(logged(st2, "postmaster state: PM_WAIT_BACKENDS -> PM_SHUTDOWN"));
-  CHECK(signalled(st2, kTargetCheckpointer, SIGUSR2));
+  CHECK(actions_of<ActRequestShutdownCheckpoint>(st2).size() == 1);
   CHECK(st2.ctx.state == PmState::Shutdown);
 
   // Checkpointer exits 0 after the shutdown checkpoint: PM_SHUTDOWN_2, walsenders told to finish.
@@ -232,7 +232,7 @@ TEST_CASE("smart shutdown in PM_RUN waits for sessions, then stops in order") {
   ws.walsenders = 2;
   auto st3 = step(st2.ctx, exit_of(ChildKind::Checkpointer, ExitStatus::exited(0)), ws);
   CHECK(st3.ctx.state == PmState::Shutdown2);
-  CHECK(signalled(st3, kTargetWalSenders, SIGUSR2));
+  CHECK(actions_of<ActTellWalsendersLastCycle>(st3).size() == 1);
 
   ws.walsenders = 0;
   auto st4 = step(st3.ctx, exit_of(ChildKind::WalSender, ExitStatus::exited(0)), ws);
@@ -337,7 +337,7 @@ TEST_CASE("immediate shutdown SIGQUITs everyone, skips the checkpoint and exits 
   ch.backends = 0;
   auto st2 = step(st.ctx, exit_of(ChildKind::Backend, ExitStatus::exited(2)), ch);
   CHECK_FALSE(logged(st2, "terminating any other active server processes"));
-  CHECK_FALSE(signalled(st2, kTargetCheckpointer, SIGUSR2));
+  CHECK(actions_of<ActRequestShutdownCheckpoint>(st2).empty());
   CHECK(st2.ctx.state == PmState::WaitBackends);  // checkpointer still there
   ChildCounts none;
   none.walsenders = 1;

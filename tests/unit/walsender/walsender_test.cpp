@@ -1,5 +1,5 @@
 // The pure parts of the walsender: chunking of flushed WAL, the wire
-// payloads it sends and reads, the slot state file, and the WalSndCtl
+// payloads it sends and reads, the slot state file, and the replication::WalSndCtl
 // claim / stopping protocol on plain memory.
 #include <doctest.h>
 
@@ -8,11 +8,11 @@
 #include <memory>
 
 #include "protocol/stream_messages.h"
-#include "walsender/repl_slots.h"
+#include "replication/repl_slots.h"
 #include "walsender/send_timeline.h"
-#include "walsender/slot_state_file.h"
+#include "replication/slot_state_file.h"
 #include "walsender/wal_source.h"
-#include "walsender/walsnd_ctl.h"
+#include "replication/walsnd_ctl.h"
 
 using namespace pmemu;
 using namespace pmemu::walsender;
@@ -22,9 +22,9 @@ constexpr std::uint32_t kSeg = 16 * 1024 * 1024;
 
 struct CtlMemory {
   std::unique_ptr<std::byte[]> mem;
-  WalSndCtl* ctl;
+  replication::WalSndCtl* ctl;
   explicit CtlMemory(std::uint32_t n)
-      : mem(new (std::align_val_t{64}) std::byte[WalSndCtl::shmem_size(n)]), ctl(WalSndCtl::shmem_init(mem.get(), n)) {}
+      : mem(new (std::align_val_t{64}) std::byte[replication::WalSndCtl::shmem_size(n)]), ctl(replication::WalSndCtl::shmem_init(mem.get(), n)) {}
 };
 
 struct TempDir {
@@ -54,14 +54,14 @@ TEST_CASE("w, k and r payloads have PostgreSQL's sizes and big-endian fields") {
   CHECK(w[0] == 'w');
   CHECK(static_cast<unsigned char>(w[1]) == 0x01);
   CHECK(static_cast<unsigned char>(w[8]) == 0x08);
-  auto k = protocol::pack_keepalive(Lsn{0x3000148}, 5, true);
+  auto k = protocol::pack_keepalive(Lsn{0x3000148}, 5, protocol::ReplyRequested{true});
   REQUIRE(k.size() == 18);
   CHECK(k[0] == 'k');
   CHECK(k[17] == 1);
   auto parsed = protocol::parse_stream_message(k);
   REQUIRE(std::holds_alternative<protocol::Keepalive>(parsed));
   CHECK(std::get<protocol::Keepalive>(parsed).wal_end == Lsn{0x3000148});
-  auto r = protocol::pack_status_reply(Lsn{3}, Lsn{2}, Lsn{1}, 9, false);
+  auto r = protocol::pack_status_reply(Lsn{3}, Lsn{2}, Lsn{1}, 9, protocol::ReplyRequested{false});
   REQUIRE(r.size() == 34);
   auto back = protocol::parse_status_reply(r);
   REQUIRE(std::holds_alternative<protocol::StatusReply>(back));
@@ -71,46 +71,46 @@ TEST_CASE("w, k and r payloads have PostgreSQL's sizes and big-endian fields") {
 }
 
 TEST_CASE("slot state file round-trips and rejects damage") {
-  SlotStateFile s{"standby_1", Lsn{0x3000148}, TimeLineId{2}};
-  auto bytes = pack_slot_state(s);
-  auto back = unpack_slot_state(bytes);
-  REQUIRE(std::holds_alternative<SlotStateFile>(back));
-  CHECK(std::get<SlotStateFile>(back).name == "standby_1");
-  CHECK(std::get<SlotStateFile>(back).restart_lsn == Lsn{0x3000148});
-  CHECK(std::get<SlotStateFile>(back).restart_tli == TimeLineId{2});
+  replication::SlotStateFile s{"standby_1", Lsn{0x3000148}, TimeLineId{2}};
+  auto bytes = replication::pack_slot_state(s);
+  auto back = replication::unpack_slot_state(bytes);
+  REQUIRE(std::holds_alternative<replication::SlotStateFile>(back));
+  CHECK(std::get<replication::SlotStateFile>(back).name == "standby_1");
+  CHECK(std::get<replication::SlotStateFile>(back).restart_lsn == Lsn{0x3000148});
+  CHECK(std::get<replication::SlotStateFile>(back).restart_tli == TimeLineId{2});
   auto flipped = bytes;
   flipped[10] ^= 0x40;
-  CHECK(std::holds_alternative<std::string>(unpack_slot_state(flipped)));
-  CHECK(std::holds_alternative<std::string>(unpack_slot_state(bytes.substr(0, bytes.size() - 1))));
+  CHECK(std::holds_alternative<std::string>(replication::unpack_slot_state(flipped)));
+  CHECK(std::holds_alternative<std::string>(replication::unpack_slot_state(bytes.substr(0, bytes.size() - 1))));
 }
 
 TEST_CASE("WalSndCtl: claim until full, release frees, stopping handshake") {
   CtlMemory m(2);
   auto& ctl = *m.ctl;
-  SlotIdentity who{3, "pg_receivewal", "127.0.0.1"};
-  WalSnd* a = claim_slot(ctl, 100, who);
-  WalSnd* b = claim_slot(ctl, 101, who);
+  replication::SlotIdentity who{3, "pg_receivewal", "127.0.0.1"};
+  replication::WalSnd* a = replication::claim_slot(ctl, 100, who);
+  replication::WalSnd* b = replication::claim_slot(ctl, 101, who);
   REQUIRE(a);
   REQUIRE(b);
   CHECK(a != b);
-  CHECK(claim_slot(ctl, 102, who) == nullptr);  // max_wal_senders reached
-  auto snap = snapshot(ctl);
+  CHECK(replication::claim_slot(ctl, 102, who) == nullptr);  // max_wal_senders reached
+  auto snap = replication::snapshot(ctl);
   REQUIRE(snap.size() == 2);
   CHECK(snap[0].application_name == "pg_receivewal");
-  CHECK(snap[0].state == WalSndState::Startup);
+  CHECK(snap[0].state == replication::WalSndState::Startup);
 
-  CHECK_FALSE(oldest_sent(ctl).valid());
-  a->sent.store(0x5000000);
-  b->sent.store(0x3000000);
-  CHECK(oldest_sent(ctl) == Lsn{0x3000000});
+  CHECK_FALSE(replication::oldest_sent(ctl).valid());
+  a->sent.store(Lsn{0x5000000});
+  b->sent.store(Lsn{0x3000000});
+  CHECK(replication::oldest_sent(ctl) == Lsn{0x3000000});
 
-  CHECK_FALSE(all_stopping(ctl));
-  ctl.init_stopping.store(1);  // init_stopping() also rings latches, which needs a process env
-  a->state.store(static_cast<std::uint32_t>(WalSndState::Stopping));
-  CHECK_FALSE(all_stopping(ctl));
-  release_slot(*b);
-  CHECK(all_stopping(ctl));
-  CHECK(claim_slot(ctl, 103, who) == b);
+  CHECK_FALSE(replication::all_stopping(ctl));
+  ctl.init_stopping.store(1);  // replication::init_stopping() also rings the walsenders' latches
+  a->state.store(static_cast<std::uint32_t>(replication::WalSndState::Stopping));
+  CHECK_FALSE(replication::all_stopping(ctl));
+  replication::release_slot(*b);
+  CHECK(replication::all_stopping(ctl));
+  CHECK(replication::claim_slot(ctl, 103, who) == b);
   CHECK(b->stop_requested.load() == 1);  // a walsender arriving during shutdown is told at once
 }
 
@@ -119,35 +119,35 @@ TEST_CASE("replication slots: create, duplicate, read, advance, checkpoint, relo
   const std::string data = dir.path.string();
   CtlMemory m(1);
   auto& ctl = *m.ctl;
-  REQUIRE_FALSE(create_slot(ctl, data, "s1", false, 0, Lsn{0x1000000}, TimeLineId{1}));
-  auto dup = create_slot(ctl, data, "s1", false, 0, Lsn{0x1000000}, TimeLineId{1});
+  REQUIRE_FALSE(replication::create_slot(ctl, data, "s1", false, 0, Lsn{0x1000000}, TimeLineId{1}));
+  auto dup = replication::create_slot(ctl, data, "s1", false, 0, Lsn{0x1000000}, TimeLineId{1});
   REQUIRE(dup);
   CHECK(dup->sqlstate == "42710");
-  REQUIRE_FALSE(create_slot(ctl, data, "tmp", true, 77, Lsn{0x2000000}, TimeLineId{1}));
+  REQUIRE_FALSE(replication::create_slot(ctl, data, "tmp", true, 77, Lsn{0x2000000}, TimeLineId{1}));
   CHECK(std::filesystem::exists(dir.path / "pg_replslot" / "s1" / "state"));
   CHECK_FALSE(std::filesystem::exists(dir.path / "pg_replslot" / "tmp"));
-  CHECK(oldest_slot_lsn(ctl, data) == Lsn{0x1000000});
+  CHECK(replication::oldest_slot_lsn(ctl, data) == Lsn{0x1000000});
 
-  REQUIRE_FALSE(acquire_slot(ctl, data, "s1", 55));
-  auto busy = acquire_slot(ctl, data, "s1", 56);
+  REQUIRE_FALSE(replication::acquire_slot(ctl, data, "s1", 55));
+  auto busy = replication::acquire_slot(ctl, data, "s1", 56);
   REQUIRE(busy);
   CHECK(busy->sqlstate == "55006");
-  advance_slot(ctl, "s1", Lsn{0x3000000});
-  advance_slot(ctl, "s1", Lsn{0x2000000});  // never backwards
-  CHECK(read_slot(ctl, data, "s1")->restart_lsn == Lsn{0x3000000});
-  checkpoint_slots(ctl, data);
+  replication::advance_slot(ctl, "s1", Lsn{0x3000000});
+  replication::advance_slot(ctl, "s1", Lsn{0x2000000});  // never backwards
+  CHECK(replication::read_slot(ctl, data, "s1")->restart_lsn == Lsn{0x3000000});
+  replication::checkpoint_slots(ctl, data);
 
-  release_slots_of(ctl, 77);  // the temporary slot dies with its walsender
-  CHECK_FALSE(read_slot(ctl, data, "tmp"));
-  release_slots_of(ctl, 55);
+  replication::release_slots_of(ctl, 77);  // the temporary slot dies with its walsender
+  CHECK_FALSE(replication::read_slot(ctl, data, "tmp"));
+  replication::release_slots_of(ctl, 55);
 
   CtlMemory fresh(1);  // as after a restart: loaded from pg_replslot/
-  auto again = read_slot(*fresh.ctl, data, "s1");
+  auto again = replication::read_slot(*fresh.ctl, data, "s1");
   REQUIRE(again);
   CHECK(again->restart_lsn == Lsn{0x3000000});
-  REQUIRE_FALSE(drop_slot(*fresh.ctl, data, "s1"));
+  REQUIRE_FALSE(replication::drop_slot(*fresh.ctl, data, "s1"));
   CHECK_FALSE(std::filesystem::exists(dir.path / "pg_replslot" / "s1"));
-  CHECK(drop_slot(*fresh.ctl, data, "s1")->sqlstate == "42704");
+  CHECK(replication::drop_slot(*fresh.ctl, data, "s1")->sqlstate == "42704");
 }
 
 TEST_CASE("START_REPLICATION on the current timeline streams without end") {

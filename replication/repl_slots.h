@@ -13,10 +13,10 @@
 #include <string>
 
 #include "protocol/pg_error.h"
-#include "walsender/walsnd_ctl.h"
+#include "replication/walsnd_ctl.h"
 #include "wal/lsn.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 
 struct SlotInfo {
   Lsn restart_lsn;
@@ -48,4 +48,4 @@ void checkpoint_slots(WalSndCtl& ctl, const std::string& data_dir);
 // Lowest restart_lsn of any slot, or an invalid Lsn.
 [[nodiscard]] Lsn oldest_slot_lsn(WalSndCtl& ctl, const std::string& data_dir);
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

@@ -10,7 +10,7 @@
 
 #include "wal/lsn.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 
 struct SlotStateFile {
   std::string name;
@@ -22,4 +22,4 @@ struct SlotStateFile {
 // The state, or why the bytes are not one (bad magic, version, length, CRC).
 [[nodiscard]] std::variant<SlotStateFile, std::string> unpack_slot_state(std::string_view bytes);
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

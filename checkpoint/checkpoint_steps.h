@@ -13,7 +13,7 @@
 #include "wal/lsn.h"
 #include "wal/result.h"
 
-namespace pmemu::checkpointer {
+namespace pmemu::checkpoint {
 
 // Where a checkpoint's record lies: `lsn` its start, `end` its aligned end.
 struct CheckpointRecordPos {
@@ -42,4 +42,4 @@ class CheckpointSteps {
 [[nodiscard]] wal::Result<CheckpointRecordPos> make_checkpoint_durable(CheckpointSteps& steps, Lsn redo,
                                                                        const CheckpointRecordPos* inserted);
 
-}  // namespace pmemu::checkpointer
+}  // namespace pmemu::checkpoint

@@ -1,4 +1,4 @@
-#include "walsender/repl_slots.h"
+#include "replication/repl_slots.h"
 
 #include <cstring>
 #include <filesystem>
@@ -7,10 +7,10 @@
 #include <span>
 #include <system_error>
 
-#include "walsender/slot_state_file.h"
+#include "replication/slot_state_file.h"
 #include "wal/file_io.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 namespace {
 
 namespace fs = std::filesystem;
@@ -59,7 +59,7 @@ std::string save(const std::string& data_dir, const ReplSlot& s) {
   auto st = wal::write_file_atomically(dir, "state.tmp", "state",
                                        std::as_bytes(std::span<const char>(bytes.data(), bytes.size())), bytes.size());
   if (!st.ok()) return st.error;
-  (void)wal::fsync_path(data_dir + "/pg_replslot", true);
+  (void)wal::fsync_path(data_dir + "/pg_replslot", wal::IsDirectory{true});
   return {};
 }
 
@@ -74,7 +74,7 @@ std::optional<PgError> create_slot(WalSndCtl& ctl, const std::string& data_dir, 
   for (auto& s : ctl.repl_slots)
     if (!s.in_use) { free_slot = &s; break; }
   if (!free_slot)
-    return PgError::error("53400", "all replication slots are in use")
+    return PgError::error(sqlstate::kConfigurationLimitExceeded, "all replication slots are in use")
         .with_hint("Free one or increase max_replication_slots.");
   auto& s = *free_slot;
   std::memset(&s, 0, sizeof s);
@@ -101,7 +101,7 @@ std::optional<PgError> drop_slot(WalSndCtl& ctl, const std::string& data_dir, co
   if (!s->temporary) {
     std::error_code ec;
     fs::remove_all(slot_dir(data_dir, name), ec);
-    (void)wal::fsync_path(data_dir + "/pg_replslot", true);
+    (void)wal::fsync_path(data_dir + "/pg_replslot", wal::IsDirectory{true});
   }
   s->in_use = 0;
   return std::nullopt;
@@ -163,4 +163,4 @@ Lsn oldest_slot_lsn(WalSndCtl& ctl, const std::string& data_dir) {
   return oldest;
 }
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

@@ -48,7 +48,9 @@
 #include <cstdint>
 #include <string_view>
 
-namespace pmemu::walreceiver {
+#include "wal/atomic_lsn.h"
+
+namespace pmemu::replication {
 
 // Values live only in shared memory; the names are pg_stat_wal_receiver's.
 enum class WalRcvState : std::uint32_t {
@@ -79,9 +81,9 @@ struct WalRcvData {
   char slot_name[64];
   std::uint64_t receive_start;
   std::uint32_t receive_start_tli;
-  std::atomic<std::uint64_t> written_upto;
-  std::atomic<std::uint64_t> flushed_upto;
-  std::atomic<std::uint64_t> latest_wal_end;
+  AtomicLsn written_upto;
+  AtomicLsn flushed_upto;
+  AtomicLsn latest_wal_end;
   std::atomic<std::uint32_t> received_tli;
   std::atomic<std::int64_t> last_msg_send_time;     // µs since 2000-01-01, from the primary
   std::atomic<std::int64_t> last_msg_receipt_time;  // same clock, ours
@@ -103,4 +105,4 @@ struct WalRcvData {
   static WalRcvData* shmem_init(void* where) { return static_cast<WalRcvData*>(where); }  // zero-filled
 };
 
-}  // namespace pmemu::walreceiver
+}  // namespace pmemu::replication

@@ -23,14 +23,16 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace pmemu::startup {
+#include "wal/atomic_lsn.h"
+
+namespace pmemu::recovery {
 
 struct RecoveryShmem {
   std::atomic<std::uint32_t> in_recovery;
   std::atomic<std::uint32_t> standby;
-  std::atomic<std::uint64_t> replayed_upto;
-  std::atomic<std::uint64_t> checkpoint_lsn;
-  std::atomic<std::uint64_t> checkpoint_redo;
+  AtomicLsn replayed_upto;
+  AtomicLsn checkpoint_lsn;
+  AtomicLsn checkpoint_redo;
   std::atomic<std::uint32_t> checkpoint_tli;
   std::atomic<std::uint32_t> ending;
 
@@ -42,4 +44,4 @@ struct RecoveryShmem {
   }
 };
 
-}  // namespace pmemu::startup
+}  // namespace pmemu::recovery

@@ -1,13 +1,13 @@
 // The order of a checkpoint's durable writes: WAL up to the image's LSN is
 // durable before the image, the record before pg_control.
-#include "checkpointer/checkpoint_steps.h"
+#include "checkpoint/checkpoint_steps.h"
 
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-namespace pmemu::checkpointer {
+namespace pmemu::checkpoint {
 namespace {
 
 // Records each step with the position it was given; `durable` is how far
@@ -75,4 +75,4 @@ TEST_CASE("a failed image write leaves pg_control alone and inserts no record") 
 }
 
 }  // namespace
-}  // namespace pmemu::checkpointer
+}  // namespace pmemu::checkpoint

@@ -1,4 +1,4 @@
-#include "walsender/walsnd_ctl.h"
+#include "replication/walsnd_ctl.h"
 
 #include <algorithm>
 #include <csignal>
@@ -6,10 +6,9 @@
 #include <new>
 
 #include "ipc/lsn_notice.h"
-#include "ipc/process_env.h"
 #include "shmem/proc_slots.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 namespace {
 
 void copy_text(char* dst, std::size_t cap, const std::string& src) {
@@ -18,9 +17,8 @@ void copy_text(char* dst, std::size_t cap, const std::string& src) {
   dst[n] = '\0';
 }
 
-void ring(const WalSnd& w) {
-  auto* procs = ipc::env().areas.procs;
-  if (procs && w.proc_slot < procs->count) shmem::set_latch(procs->slots[w.proc_slot].latch);
+void ring(shmem::ProcSlots& procs, const WalSnd& w) {
+  if (w.proc_slot < procs.count) shmem::set_latch(procs.slots[w.proc_slot].latch);
 }
 
 // Only a walsender in the CopyBoth loop reads kWalFlushed; one running a
@@ -53,7 +51,6 @@ WalSndCtl* WalSndCtl::shmem_init(void* where, std::uint32_t max_wal_senders) {
   ctl->magic = kMagic;
   ctl->max_wal_senders = max_wal_senders;
   ctl->init_stopping.store(0);
-  ctl->shutdown_checkpoint_done.store(0);
   ctl->slot_lock.init();
   ctl->slots_loaded = 0;
   for (std::uint32_t i = 1; i < std::max<std::uint32_t>(1, max_wal_senders); ++i) new (&ctl->walsnds[i]) WalSnd;
@@ -68,13 +65,13 @@ WalSnd* claim_slot(WalSndCtl& ctl, std::int32_t pid, const SlotIdentity& who) {
     w.state.store(static_cast<std::uint32_t>(WalSndState::Startup));
     w.stop_requested.store(ctl.init_stopping.load());
     w.proc_slot = who.proc_slot;
-    w.sent.store(0);
-    w.write.store(0);
-    w.flush.store(0);
-    w.apply.store(0);
+    w.sent.store(Lsn{});
+    w.write.store(Lsn{});
+    w.flush.store(Lsn{});
+    w.apply.store(Lsn{});
     w.reply_time.store(0);
     w.sync_priority.store(0);
-    w.announced.store(0);
+    w.announced.store(Lsn{});
     copy_text(w.application_name, sizeof w.application_name, who.application_name);
     copy_text(w.client_addr, sizeof w.client_addr, who.client_addr);
     w.published.store(1, std::memory_order_release);
@@ -88,20 +85,20 @@ void release_slot(WalSnd& w) {
   w.pid.store(0, std::memory_order_release);
 }
 
-void announce_flushed(Lsn flushed) {
-  auto* ctl = ipc::env().areas.walsnd;
-  if (!ctl) return;
+std::function<void(Lsn)> announcer(WalSndCtl* ctl) {
+  return [ctl](Lsn flushed) {
+    if (ctl) announce_flushed(*ctl, flushed);
+  };
+}
+
+void announce_flushed(WalSndCtl& ctl, Lsn flushed) {
   // Pairs with the fence after a walsender enters Catchup and before it reads
   // the flush position: either it sees our flush, or we see it streaming.
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  for (std::uint32_t i = 0; i < ctl->max_wal_senders; ++i) {
-    auto& w = ctl->walsnds[i];
+  for (std::uint32_t i = 0; i < ctl.max_wal_senders; ++i) {
+    auto& w = ctl.walsnds[i];
     if (!w.published.load(std::memory_order_acquire) || !streams(w)) continue;
-    std::uint64_t told = w.announced.load(std::memory_order_relaxed);
-    bool raised = false;
-    while (told < flushed.get() && !(raised = w.announced.compare_exchange_weak(told, flushed.get()))) {
-    }
-    if (raised) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::kWalFlushed, flushed);
+    if (w.announced.raise_to(flushed)) (void)ipc::notify_lsn(ChildSlot(w.proc_slot), ipc::imessage::MessageType::kWalFlushed, flushed);
   }
 }
 
@@ -116,13 +113,13 @@ Lsn oldest_sent(const WalSndCtl& ctl) {
   return oldest;
 }
 
-void init_stopping(WalSndCtl& ctl) {
+void init_stopping(WalSndCtl& ctl, shmem::ProcSlots& procs) {
   ctl.init_stopping.store(1);
   for (std::uint32_t i = 0; i < ctl.max_wal_senders; ++i) {
     auto& w = ctl.walsnds[i];
     if (!w.pid.load()) continue;
     w.stop_requested.store(1);
-    ring(w);
+    ring(procs, w);
   }
 }
 
@@ -134,11 +131,10 @@ bool all_stopping(const WalSndCtl& ctl) {
   return true;
 }
 
-void note_shutdown_checkpoint_done(WalSndCtl& ctl) {
-  ctl.shutdown_checkpoint_done.store(1);
+void wake_for_shutdown_checkpoint(const WalSndCtl& ctl, shmem::ProcSlots& procs) {
   for (std::uint32_t i = 0; i < ctl.max_wal_senders; ++i) {
     auto& w = ctl.walsnds[i];
-    if (w.published.load(std::memory_order_acquire)) ring(w);
+    if (w.published.load(std::memory_order_acquire)) ring(procs, w);
   }
 }
 
@@ -150,10 +146,10 @@ std::vector<WalSndSnapshot> snapshot(const WalSndCtl& ctl) {
     WalSndSnapshot s;
     s.pid = w.pid.load();
     s.state = static_cast<WalSndState>(w.state.load());
-    s.sent = Lsn{w.sent.load()};
-    s.write = Lsn{w.write.load()};
-    s.flush = Lsn{w.flush.load()};
-    s.apply = Lsn{w.apply.load()};
+    s.sent = w.sent.load();
+    s.write = w.write.load();
+    s.flush = w.flush.load();
+    s.apply = w.apply.load();
     s.reply_time = w.reply_time.load();
     s.application_name = w.application_name;
     s.client_addr = w.client_addr;
@@ -162,4 +158,4 @@ std::vector<WalSndSnapshot> snapshot(const WalSndCtl& ctl) {
   return out;
 }
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

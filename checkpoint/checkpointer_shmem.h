@@ -19,7 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace pmemu::checkpointer {
+namespace pmemu::checkpoint {
 
 struct CheckpointerShmem {
   std::atomic<std::int32_t> checkpointer_pid;
@@ -39,4 +39,4 @@ struct CheckpointerShmem {
   }
 };
 
-}  // namespace pmemu::checkpointer
+}  // namespace pmemu::checkpoint

@@ -28,10 +28,6 @@
 // - stop_requested (per slot) / init_stopping (global): set by the
 //   checkpointer before the shutdown checkpoint (WalSndInitStopping); the
 //   walsender answers by moving to STOPPING (or exiting if not streaming).
-// - shutdown_checkpoint_done: set by the checkpointer right after the
-//   shutdown checkpoint record is flushed. Together with SIGUSR2 it is the
-//   "send everything and stop" request: SIGUSR2 is only a doorbell (the
-//   imessage queue rings it too), so the walsender checks this flag as well.
 // - slot_lock guards repl_slots[] and slots_loaded. The table is loaded
 //   from pg_replslot/ by the first process that needs it (slots_loaded 0 ->
 //   1); a crash restart rebuilds the segment, so it is loaded again. The lock
@@ -44,14 +40,17 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "shmem/proc_slots.h"
 #include "shmem/robust_mutex.h"
+#include "wal/atomic_lsn.h"
 #include "wal/lsn.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 
 // PostgreSQL's WalSndState values; do not renumber.
 enum class WalSndState : std::uint32_t { Startup = 0, Backup = 1, Catchup = 2, Streaming = 3, Stopping = 4 };
@@ -66,13 +65,13 @@ struct WalSnd {
   std::atomic<std::uint32_t> state;
   std::atomic<std::uint32_t> stop_requested;
   std::uint32_t proc_slot;  // index into ProcSlots: where this walsender's latch lives
-  std::atomic<std::uint64_t> sent;
-  std::atomic<std::uint64_t> write;
-  std::atomic<std::uint64_t> flush;
-  std::atomic<std::uint64_t> apply;
+  AtomicLsn sent;
+  AtomicLsn write;
+  AtomicLsn flush;
+  AtomicLsn apply;
   std::atomic<std::int64_t> reply_time;  // PostgreSQL-epoch microseconds, 0 = none yet
   std::atomic<std::uint32_t> sync_priority;
-  std::atomic<std::uint64_t> announced;
+  AtomicLsn announced;
   char application_name[64];
   char client_addr[64];
 };
@@ -92,7 +91,6 @@ struct WalSndCtl {
   std::uint32_t magic;
   std::uint32_t max_wal_senders;
   std::atomic<std::uint32_t> init_stopping;
-  std::atomic<std::uint32_t> shutdown_checkpoint_done;
   shmem::RobustMutex slot_lock;
   std::uint32_t slots_loaded;  // under slot_lock
   ReplSlot repl_slots[kMaxReplicationSlots];  // under slot_lock
@@ -122,18 +120,23 @@ void release_slot(WalSnd& w);
 // flushed up to `flushed` (ipc/lsn_notice.h: its latch if no message can be
 // queued). Call after advancing the flush position; walsenders already told
 // about `flushed` or more get nothing.
-void announce_flushed(Lsn flushed);
+void announce_flushed(WalSndCtl& ctl, Lsn flushed);
+// announce_flushed as the on-flushed hook of a process's WAL writer
+// (wal/xlog.h); does nothing without the area.
+[[nodiscard]] std::function<void(Lsn)> announcer(WalSndCtl* ctl);
 
 // Lowest Lsn some live walsender may still read (its sent position), or an
 // invalid Lsn if none streams. Used with the slots' floor by the checkpointer.
 [[nodiscard]] Lsn oldest_sent(const WalSndCtl& ctl);
 
 // --- checkpointer side (PostgreSQL's WalSndInitStopping / WalSndWaitStopping) ---
-void init_stopping(WalSndCtl& ctl);
+void init_stopping(WalSndCtl& ctl, shmem::ProcSlots& procs);
 // True once every slot is free or STOPPING. The checkpointer polls it.
 [[nodiscard]] bool all_stopping(const WalSndCtl& ctl);
-// Called after the shutdown checkpoint record is flushed; rings walsenders.
-void note_shutdown_checkpoint_done(WalSndCtl& ctl);
+// Called after the shutdown checkpoint record is flushed: rings every
+// walsender so that it sends the record at once. The request to finish is
+// the postmaster's (PmSignalData::walsender_last_cycle, at PM_SHUTDOWN_2).
+void wake_for_shutdown_checkpoint(const WalSndCtl& ctl, shmem::ProcSlots& procs);
 
 // A reader's consistent-enough copy of one slot for pg_stat_replication.
 struct WalSndSnapshot {
@@ -145,4 +148,4 @@ struct WalSndSnapshot {
 };
 [[nodiscard]] std::vector<WalSndSnapshot> snapshot(const WalSndCtl& ctl);
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

@@ -1,10 +1,10 @@
-#include "walsender/slot_state_file.h"
+#include "replication/slot_state_file.h"
 
 #include <span>
 
 #include "wal/crc32c.h"
 
-namespace pmemu::walsender {
+namespace pmemu::replication {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x504D5253;  // "PMRS"
@@ -57,4 +57,4 @@ std::variant<SlotStateFile, std::string> unpack_slot_state(std::string_view byte
   return s;
 }
 
-}  // namespace pmemu::walsender
+}  // namespace pmemu::replication

@@ -1,37 +1,36 @@
-#include "checkpointer/checkpoint.h"
+#include "checkpoint/checkpoint.h"
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <optional>
 
-#include "checkpointer/checkpoint_steps.h"
+#include "checkpoint/checkpoint_steps.h"
+#include "recovery/recovery_shmem.h"
 #include "ipc/process_env.h"
-#include "startup/recovery_shmem.h"
 #include "kv/kv_image.h"
 #include "kv/kv_table.h"
 #include "wal/control_file.h"
 #include "wal/record.h"
 #include "wal/segment.h"
-#include "walsender/repl_slots.h"
-#include "walsender/walsnd_ctl.h"
+#include "replication/repl_slots.h"
+#include "replication/walsnd_ctl.h"
 
-namespace pmemu::checkpointer {
+namespace pmemu::checkpoint {
 namespace {
 
-std::string image_path() { return ipc::env().data_dir + "/base/kv.image"; }
+std::string image_path(const CheckpointContext& ctx) { return ctx.data_dir + "/base/kv.image"; }
 
 // Removes WAL segments before the one holding `redo`, keeping wal_keep_size
 // more and whatever replication slots and live walsenders still need.
-int remove_old_wal(wal::Xlog& xlog, Lsn redo) {
-  auto& e = ipc::env();
-  const std::uint64_t seg = e.wal_segment_size;
+int remove_old_wal(const CheckpointContext& ctx, wal::Xlog& xlog, Lsn redo) {
+  const std::uint64_t seg = ctx.wal_segment_size;
   std::uint64_t keep = redo.get() / seg;
-  std::uint64_t extra = (e.settings.wal_keep_size_bytes + seg - 1) / seg;
+  std::uint64_t extra = (ctx.wal_keep_size_bytes + seg - 1) / seg;
   keep = keep > extra ? keep - extra : 0;
-  if (auto* ws = e.areas.walsnd) {
-    walsender::checkpoint_slots(*ws, e.data_dir);
-    for (Lsn floor : {walsender::oldest_slot_lsn(*ws, e.data_dir), walsender::oldest_sent(*ws)})
+  if (auto* ws = ctx.walsnd) {
+    replication::checkpoint_slots(*ws, ctx.data_dir);
+    for (Lsn floor : {replication::oldest_slot_lsn(*ws, ctx.data_dir), replication::oldest_sent(*ws)})
       if (floor.valid()) keep = std::min<std::uint64_t>(keep, floor.get() / seg);
   }
   auto removed = xlog.remove_segments_before(SegNo{keep});
@@ -42,19 +41,16 @@ int remove_old_wal(wal::Xlog& xlog, Lsn redo) {
 // in the order make_checkpoint_durable gives them.
 class LiveSteps final : public CheckpointSteps {
  public:
-  LiveSteps(wal::Xlog& xlog, wal::CheckpointPayload payload, wal::ControlFile cf, CheckpointKind kind,
-            std::int64_t now)
-      : xlog_(xlog), payload_(payload), cf_(cf), kind_(kind), now_(now) {}
+  LiveSteps(const CheckpointContext& ctx, wal::Xlog& xlog, wal::CheckpointPayload payload, wal::ControlFile cf,
+            CheckpointKind kind, std::int64_t now)
+      : ctx_(ctx), xlog_(xlog), payload_(payload), cf_(cf), kind_(kind), now_(now) {}
 
   kv::KvSnapshot snap;  // taken under the table lock at the redo point
 
-  void flush_wal(Lsn upto) override {
-    xlog_.flush(upto);
-    walsender::announce_flushed(xlog_.flushed());
-  }
+  void flush_wal(Lsn upto) override { xlog_.flush(upto); }
 
   wal::Status write_image(Lsn at) override {
-    return kv::write_image(image_path(), snap, at, kv::Fsync{ipc::env().settings.fsync});
+    return kv::write_image(image_path(ctx_), snap, at, kv::Fsync{ctx_.fsync});
   }
 
   CheckpointRecordPos insert_record(Lsn redo) override {
@@ -78,10 +74,11 @@ class LiveSteps final : public CheckpointSteps {
     // here: crash recovery always replays to the end of WAL.
     cf_.min_recovery_point = Lsn{};
     cf_.min_recovery_tli = TimeLineId{};
-    return wal::write_control_file(ipc::env().data_dir, cf_);
+    return wal::write_control_file(ctx_.data_dir, cf_);
   }
 
  private:
+  const CheckpointContext& ctx_;
   wal::Xlog& xlog_;
   wal::CheckpointPayload payload_;
   wal::ControlFile cf_;
@@ -91,14 +88,26 @@ class LiveSteps final : public CheckpointSteps {
 
 }  // namespace
 
-CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
-  auto& e = ipc::env();
+CheckpointContext context_of(const ipc::ProcessEnv& env) {
+  CheckpointContext ctx;
+  ctx.data_dir = env.data_dir;
+  ctx.wal_segment_size = env.wal_segment_size;
+  ctx.wal_keep_size_bytes = env.settings.wal_keep_size_bytes;
+  ctx.fsync = env.settings.fsync;
+  ctx.system_identifier = env.system_identifier;
+  ctx.table = env.areas.kv;
+  ctx.walsnd = env.areas.walsnd;
+  ctx.recovery = env.areas.recovery;
+  return ctx;
+}
+
+CheckpointOutcome perform_checkpoint(const CheckpointContext& ctx, wal::Xlog& xlog, CheckpointKind kind) {
   CheckpointOutcome out;
   auto t0 = std::chrono::steady_clock::now();
   const bool shutdown_like = kind != CheckpointKind::Online;
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
 
-  auto control = wal::read_control_file(e.data_dir);
+  auto control = wal::read_control_file(ctx.data_dir);
   if (!control.ok()) {
     out.error = control.error();
     return out;
@@ -108,13 +117,13 @@ CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
   payload.tli = xlog.timeline();
   payload.prev_tli = xlog.timeline();
   payload.time = now;
-  payload.system_identifier = e.system_identifier;
-  LiveSteps steps(xlog, payload, control.value(), kind, now);
+  payload.system_identifier = ctx.system_identifier;
+  LiveSteps steps(ctx, xlog, payload, control.value(), kind, now);
   std::optional<CheckpointRecordPos> inserted;
   {
     // Under the table lock nothing can write a row, so the insert position
     // read here is exactly the point the snapshot corresponds to.
-    auto locked = e.areas.kv->lock();
+    auto locked = ctx.table->lock();
     out.redo = xlog.insert_position();
     steps.snap = kv::snapshot(locked);
     out.rows = locked.count();
@@ -128,36 +137,35 @@ CheckpointOutcome perform_checkpoint(wal::Xlog& xlog, CheckpointKind kind) {
   }
   out.lsn = rec.value().lsn;
   out.end = rec.value().end;
-  out.segments_removed = remove_old_wal(xlog, out.redo);
+  out.segments_removed = remove_old_wal(ctx, xlog, out.redo);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.ok = true;
   return out;
 }
 
-CheckpointOutcome perform_restartpoint(wal::Xlog& xlog) {
-  auto& e = ipc::env();
+CheckpointOutcome perform_restartpoint(const CheckpointContext& ctx, wal::Xlog& xlog) {
   CheckpointOutcome out;
   const auto t0 = std::chrono::steady_clock::now();
-  auto& rec = *e.areas.recovery;
+  auto& rec = *ctx.recovery;
   {
     // The startup process replays under this lock and notes checkpoint
     // records under it too, so the table, replayed_upto and the checkpoint
     // fields agree here. pg_control is read and written under it as well:
     // the startup process takes it before ending recovery, so a promotion's
     // end-of-recovery checkpoint never interleaves with this update.
-    auto locked = e.areas.kv->lock();
+    auto locked = ctx.table->lock();
     if (rec.ending.load(std::memory_order_acquire) != 0) {
       out.ok = out.skipped = out.recovery_ended = true;
       return out;
     }
-    auto control = wal::read_control_file(e.data_dir);
+    auto control = wal::read_control_file(ctx.data_dir);
     if (!control.ok()) {
       out.error = control.error();
       return out;
     }
     wal::ControlFile cf = control.value();
-    out.lsn = Lsn{rec.checkpoint_lsn.load(std::memory_order_acquire)};
-    out.redo = Lsn{rec.checkpoint_redo.load(std::memory_order_relaxed)};
+    out.lsn = rec.checkpoint_lsn.load(std::memory_order_acquire);
+    out.redo = rec.checkpoint_redo.load(std::memory_order_relaxed);
     const TimeLineId tli{rec.checkpoint_tli.load(std::memory_order_relaxed)};
     const Lsn image_at{rec.replayed_upto.load(std::memory_order_acquire)};
     if (!out.lsn.valid() || out.lsn <= cf.checkpoint || image_at < out.lsn) {
@@ -172,7 +180,7 @@ CheckpointOutcome perform_restartpoint(wal::Xlog& xlog) {
     // image_at is durable already, so the image cannot get ahead of it:
     // replay applies only what the walreceiver flushed or what the startup
     // process synced before replay began (startup_main.cpp, prepare_wal_dir).
-    if (auto st = kv::write_image(image_path(), kv::snapshot(locked), image_at, kv::Fsync{e.settings.fsync});
+    if (auto st = kv::write_image(image_path(ctx), kv::snapshot(locked), image_at, kv::Fsync{ctx.fsync});
         !st.ok()) {
       out.error = st.error;
       return out;
@@ -184,19 +192,19 @@ CheckpointOutcome perform_restartpoint(wal::Xlog& xlog) {
     cf.prev_tli = tli;
     cf.time = now;
     cf.checkpoint_time = now;
-    if (auto st = wal::write_control_file(e.data_dir, cf); !st.ok()) {
+    if (auto st = wal::write_control_file(ctx.data_dir, cf); !st.ok()) {
       out.error = st.error;
       return out;
     }
     out.end = image_at;
   }
-  out.segments_removed = remove_old_wal(xlog, out.redo);
+  out.segments_removed = remove_old_wal(ctx, xlog, out.redo);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.ok = true;
   return out;
 }
 
-std::string describe_checkpoint(const CheckpointOutcome& o, bool restartpoint) {
+std::string describe_checkpoint(const CheckpointOutcome& o, Restartpoint restartpoint) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "%s complete: wrote %zu rows; %d WAL file(s) removed; total=%.3f s; lsn=%s, redo lsn=%s",
@@ -205,4 +213,4 @@ std::string describe_checkpoint(const CheckpointOutcome& o, bool restartpoint) {
   return buf;
 }
 
-}  // namespace pmemu::checkpointer
+}  // namespace pmemu::checkpoint

@@ -1,6 +1,6 @@
-#include "checkpointer/checkpoint_steps.h"
+#include "checkpoint/checkpoint_steps.h"
 
-namespace pmemu::checkpointer {
+namespace pmemu::checkpoint {
 
 wal::Result<CheckpointRecordPos> make_checkpoint_durable(CheckpointSteps& steps, Lsn redo,
                                                          const CheckpointRecordPos* inserted) {
@@ -14,4 +14,4 @@ wal::Result<CheckpointRecordPos> make_checkpoint_durable(CheckpointSteps& steps,
   return rec;
 }
 
-}  // namespace pmemu::checkpointer
+}  // namespace pmemu::checkpoint
