@@ -283,7 +283,7 @@ TEST_CASE("fast shutdown after a crash restart's reinit, before redo, stops the 
   CHECK(st.ctx.state == PmState::WaitBackends);
   auto st2 = step(st.ctx, exit_of(ChildKind::Startup, ExitStatus::exited(1)), running());
   CHECK(st2.ctx.state == PmState::Shutdown);
-  CHECK(signalled(st2, kTargetCheckpointer, SIGUSR2));
+  CHECK(actions_of<ActRequestShutdownCheckpoint>(st2).size() == 1);
   auto st3 = step(st2.ctx, exit_of(ChildKind::Checkpointer, ExitStatus::exited(0)), ChildCounts{});
   CHECK(exit_code(st3) == 0);
 }
@@ -298,7 +298,7 @@ TEST_CASE("fast shutdown while a crash's children are still being killed keeps c
   CHECK(st.ctx.fatal_error);
   auto st2 = step(st.ctx, exit_of(ChildKind::Startup, ExitStatus::exited(1)), running());
   CHECK(st2.ctx.state == PmState::WaitBackends);
-  CHECK_FALSE(signalled(st2, kTargetCheckpointer, SIGUSR2));
+  CHECK(actions_of<ActRequestShutdownCheckpoint>(st2).empty());
 }
 
 TEST_CASE("smart shutdown during PM_RECOVERY stops at once") {
