@@ -74,6 +74,12 @@ std::optional<PgError> wait_for_sync_rep(Lsn commit_end, ClientIo& io) {
           .with_detail(kCommittedLocally)
           .as(protocol::Severity::Warning);
     }
+    // A reload emptied synchronous_standby_names: there is nobody left to
+    // wait for, as PostgreSQL's SyncRepUpdateSyncStandbysDefined decides.
+    if (!syncrep::current_standby_names(e.settings.synchronous_standby_names).defined()) {
+      done();
+      return std::nullopt;
+    }
   }
 }
 

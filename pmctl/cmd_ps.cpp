@@ -47,11 +47,6 @@ std::string read_title(pid_t pid) {
   return text;
 }
 
-std::string wait_channel(pid_t pid) {
-  auto w = read_whole_file("/proc/" + std::to_string(pid) + "/wchan", nullptr).value_or("");
-  return w.empty() || w == "0" ? "-" : w;
-}
-
 // The §4 type of a postmaster child from its title "postmaster: ROLE ...":
 // the auxiliary processes and walsenders name themselves; every other child
 // is a client backend (its title is "user database host state", or not set
@@ -88,6 +83,13 @@ std::string json_escape(const std::string& s) {
   return out;
 }
 
+}  // namespace
+
+std::string wait_channel(Pid pid) {
+  auto w = read_whole_file("/proc/" + std::to_string(pid.get()) + "/wchan", nullptr).value_or("");
+  return w.empty() || w == "0" ? "-" : w;
+}
+
 std::optional<std::string> server_log_path(const std::string& data_dir, Pid pm) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -111,7 +113,6 @@ Pid postmaster_pid(const std::string& data_dir, std::string* status) {
   return Pid{};
 }
 
-}  // namespace
 
 std::vector<ProcInfo> cluster_processes(const std::string& data_dir) {
   std::vector<ProcInfo> out;
@@ -149,7 +150,7 @@ int run_ps(const std::string& data_dir, bool json) {
   else std::printf("%7s  %-16s %-5s %-22s %-9s %s\n", "pid", "ptype", "state", "wait", "since", "title");
   for (std::size_t i = 0; i < procs.size(); ++i) {
     auto& p = procs[i];
-    const std::string wait = wait_channel(p.pid.get());
+    const std::string wait = wait_channel(p.pid);
     if (json)
       std::printf("%s{\"pid\":%d,\"ptype\":\"%s\",\"state\":\"%c\",\"wait\":\"%s\",\"since\":\"%s\",\"title\":\"%s\"}",
                   i ? "," : "", p.pid.get(), json_escape(p.ptype).c_str(), p.state, json_escape(wait).c_str(),
@@ -160,25 +161,6 @@ int run_ps(const std::string& data_dir, bool json) {
   }
   if (json) std::printf("]\n");
   return 0;
-}
-
-void print_dump(const std::string& data_dir) {
-  std::string status;
-  Pid pm = postmaster_pid(data_dir, &status);
-  std::printf("--- postmaster.pid: %s%s\n", pm.valid() ? ("pid " + std::to_string(pm.get()) + ", status ").c_str() : "",
-              status.c_str());
-  std::printf("--- pmctl ps\n");
-  std::fflush(stdout);
-  (void)run_ps(data_dir, false);
-  std::printf("--- last 20 events (%s)\n", events_path(data_dir).c_str());
-  for (auto& l : last_lines(read_events_text(data_dir), 20)) std::printf("%s\n", l.c_str());
-  if (auto log = server_log_path(data_dir, pm)) {
-    std::printf("--- last 20 lines of the server log (%s)\n", log->c_str());
-    for (auto& l : last_lines(read_whole_file(*log, nullptr).value_or(""), 20)) std::printf("%s\n", l.c_str());
-  } else {
-    std::printf("--- server log: not found\n");
-  }
-  std::fflush(stdout);
 }
 
 }  // namespace pmemu::pmctl

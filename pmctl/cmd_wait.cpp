@@ -37,7 +37,7 @@ int run_wait_event(const WaitEventOptions& opts) {
   std::printf("pmctl: timed out after %lld s waiting for \"%s\" from line %ld of %s\n",
               static_cast<long long>(opts.timeout.count()), pattern->text().c_str(), since,
               events_path(opts.data_dir).c_str());
-  print_dump(opts.data_dir);
+  (void)run_diagnose(opts.data_dir, false);
   return 1;
 }
 

@@ -64,6 +64,14 @@ void add_test_commands(CLI::App* app, std::function<int()>* action) {
   kill_cmd->add_option("signal", kill.signal, "TERM INT QUIT KILL HUP USR1 USR2 STOP CONT")->required();
   kill_cmd->add_flag("--all", kill.all, "signal every process of the role, not only the oldest");
   kill_cmd->callback([action] { *action = [] { return run_kill(kill); }; });
+
+  static std::string diagnose_dir;
+  static bool diagnose_stacks = false;
+  auto* diagnose_cmd = app->add_subcommand(
+      "diagnose", "for a hung test: postmaster state, processes, parked ones, pg_control, last events and log lines");
+  add_dir(diagnose_cmd, &diagnose_dir);
+  diagnose_cmd->add_flag("--stacks", diagnose_stacks, "add a gdb backtrace of each process (gdb must be installed)");
+  diagnose_cmd->callback([action] { *action = [] { return run_diagnose(diagnose_dir, diagnose_stacks); }; });
 }
 
 }  // namespace pmemu::pmctl

@@ -1,8 +1,9 @@
 // The pmctl verbs for scripted tests (SPEC 10.2): events, wait, expect, ps,
-// kill. One cmd_*.cpp each; main.cpp maps the command line onto these.
+// kill, diagnose. One cmd_*.cpp each; main.cpp maps the command line onto these.
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,14 +43,23 @@ struct KillOptions {
 [[nodiscard]] int run_expect(const ExpectOptions& opts);
 [[nodiscard]] int run_ps(const std::string& data_dir, bool json);
 [[nodiscard]] int run_kill(const KillOptions& opts);
+// Always 0: a diagnosis of a stopped cluster is still a diagnosis.
+[[nodiscard]] int run_diagnose(const std::string& data_dir, bool stacks);
 
 // DATADIR/events.jsonl, and its whole text ("" if absent).
 [[nodiscard]] std::string events_path(const std::string& data_dir);
 [[nodiscard]] std::string read_events_text(const std::string& data_dir);
 
-// What a timed-out wait prints (a small `pmctl diagnose`): the postmaster.pid
-// status, pmctl ps, the last 20 events and the last 20 server log lines.
-void print_dump(const std::string& data_dir);
+// The postmaster's pid from postmaster.pid (invalid when there is none) and,
+// in *status (may be null), its status line or why it could not be read.
+[[nodiscard]] Pid postmaster_pid(const std::string& data_dir, std::string* status);
+
+// The kernel wait channel of a process (/proc/PID/wchan), "-" when running.
+[[nodiscard]] std::string wait_channel(Pid pid);
+
+// The server log: the postmaster's stderr when it is a file, else DIR/log,
+// DIR.log or a `log` next to DIR.
+[[nodiscard]] std::optional<std::string> server_log_path(const std::string& data_dir, Pid pm);
 
 // The cluster's processes as /proc shows them: the postmaster (from
 // postmaster.pid) and its children.

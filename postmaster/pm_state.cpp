@@ -167,6 +167,15 @@ void on_shutdown_request(Builder& b, ShutdownMode mode, const ChildCounts& ch) {
   if (b.c.shutdown >= mode) return;  // the strongest request so far wins
   b.c.shutdown = mode;
   b.pid_status("stopping");
+  // Reinitialised after a crash, before redo begins (fatal_error lasts until
+  // RECOVERY_STARTED, as PostgreSQL's FatalError): nothing of the crash is
+  // left to kill, so a smart or fast stop takes the normal path, whose
+  // checkpointer makes no checkpoint while recovery is unfinished. In crash
+  // mode PM_WAIT_BACKENDS would wait forever for a checkpointer nobody tells
+  // to go.
+  if (mode != ShutdownMode::Immediate && b.c.state == PmState::Startup && b.c.fatal_error &&
+      !b.c.abort_timer_running)
+    b.c.fatal_error = false;
   switch (mode) {
     case ShutdownMode::Smart:
       b.log("received smart shutdown request");
@@ -321,6 +330,10 @@ Step step(const PmContext& ctx, const PmEvent& ev, const ChildCounts& ch) {
     on_shutdown_request(b, sd->mode, ch);
   } else if (auto* ce = std::get_if<EvChildExit>(&ev)) {
     on_child_exit(b, *ce, ch);
+    // The startup process may have asked for a new walreceiver while the old
+    // one was still exiting (PostgreSQL's ServerLoop retries every loop):
+    // without this the request waits for the startup process to ask again.
+    if (ce->kind == ChildKind::WalReceiver) maybe_start_walreceiver(b, ch);
     // First action of the step, so the exit precedes what it causes.
     const bool crash = !ctx.fatal_error && b.c.fatal_error;
     b.a.insert(b.a.begin(), ActChildExited{ce->kind, ce->pid, ce->status, crash});

@@ -196,6 +196,19 @@ TEST_CASE("START_WALRECEIVER launches one walreceiver in recovery states only") 
   CHECK_FALSE(launched(st3, ChildKind::WalReceiver));
 }
 
+TEST_CASE("a walreceiver asked for while the old one was exiting starts when the old one is reaped") {
+  ChildCounts with_rcv = running();
+  with_rcv.walreceiver = true;
+  auto st = step(ctx_in(PmState::HotStandby), EvPmSignal{PmSignal::StartWalReceiver}, with_rcv);
+  CHECK_FALSE(launched(st, ChildKind::WalReceiver));
+  auto st2 = step(st.ctx, exit_of(ChildKind::WalReceiver, ExitStatus::exited(1)), running());
+  CHECK(launched(st2, ChildKind::WalReceiver));
+  CHECK_FALSE(st2.ctx.walreceiver_requested);
+  // Not when the exit is a crash: everything stops first.
+  auto st3 = step(st.ctx, exit_of(ChildKind::WalReceiver, ExitStatus::killed(SIGKILL)), running());
+  CHECK_FALSE(launched(st3, ChildKind::WalReceiver));
+}
+
 TEST_CASE("smart shutdown in PM_RUN waits for sessions, then stops in order") {
   ChildCounts ch = running();
   ch.backends = 1;
@@ -257,6 +270,35 @@ TEST_CASE("fast shutdown during PM_STARTUP stops the startup process") {
   CHECK(st.ctx.state == PmState::WaitBackends);
   auto st2 = step(st.ctx, exit_of(ChildKind::Startup, ExitStatus::exited(1)), running());
   CHECK(st2.ctx.state == PmState::Shutdown);
+}
+
+TEST_CASE("fast shutdown after a crash restart's reinit, before redo, stops the normal way and exits 0") {
+  auto c = ctx_in(PmState::Startup);
+  c.fatal_error = true;  // until RECOVERY_STARTED
+  c.startup_status = StartupStatus::Running;
+  ChildCounts ch = running();
+  ch.startup = true;
+  auto st = step(c, EvShutdownRequest{ShutdownMode::Fast}, ch);
+  CHECK(signalled(st, kTargetStartup, SIGTERM));
+  CHECK(st.ctx.state == PmState::WaitBackends);
+  auto st2 = step(st.ctx, exit_of(ChildKind::Startup, ExitStatus::exited(1)), running());
+  CHECK(st2.ctx.state == PmState::Shutdown);
+  CHECK(actions_of<ActRequestShutdownCheckpoint>(st2).size() == 1);
+  auto st3 = step(st2.ctx, exit_of(ChildKind::Checkpointer, ExitStatus::exited(0)), ChildCounts{});
+  CHECK(exit_code(st3) == 0);
+}
+
+TEST_CASE("fast shutdown while a crash's children are still being killed keeps crash mode") {
+  auto c = ctx_in(PmState::Startup);
+  c.fatal_error = true;
+  c.abort_timer_running = true;
+  ChildCounts ch = running();
+  ch.startup = true;
+  auto st = step(c, EvShutdownRequest{ShutdownMode::Fast}, ch);
+  CHECK(st.ctx.fatal_error);
+  auto st2 = step(st.ctx, exit_of(ChildKind::Startup, ExitStatus::exited(1)), running());
+  CHECK(st2.ctx.state == PmState::WaitBackends);
+  CHECK(actions_of<ActRequestShutdownCheckpoint>(st2).empty());
 }
 
 TEST_CASE("smart shutdown during PM_RECOVERY stops at once") {
