@@ -475,6 +475,7 @@ TimelineLayout layout_timeline(const std::vector<TimelineNodeInput>& nodes, cons
   }
   b.finish();
   TimelineLayout out;
+  out.origin = first.value_or(WallTime{});
   out.start = opts.from.value_or(first.value_or(WallTime{}));
   out.end = opts.to.value_or(std::max(b.data_end, out.start));
   if (out.end <= out.start) out.end = out.start + std::chrono::milliseconds(1);

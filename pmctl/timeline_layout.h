@@ -137,7 +137,8 @@ struct TimelineNode {
 };
 
 struct TimelineLayout {
-  WallTime start;  // the window drawn: the zoom, or the first and last events
+  WallTime origin;  // the first event of all nodes: what relative --from/--to count from
+  WallTime start;   // the window drawn: the zoom, or the first and last events
   WallTime end;
   std::vector<TimelineNode> nodes;
   std::vector<Row> rows;  // nodes' rows in order, node 0 first

@@ -184,7 +184,8 @@ class Writer {
       const WallTime wt{std::chrono::microseconds(t)};
       const double px = x(wt);
       char rel[32];
-      std::snprintf(rel, sizeof rel, "+%.*f s", std::max(0, digits), static_cast<double>(t - start_us) / 1e6);
+      std::snprintf(rel, sizeof rel, "+%.*f s", std::max(0, digits),
+                    static_cast<double>(t - l_.origin.time_since_epoch().count()) / 1e6);
       out_ += "<line x1=\"" + num(px) + "\" y1=\"" + std::to_string(kAxisTop + 20) + "\" x2=\"" + num(px) +
               "\" y2=\"" + num(bottom) + "\" stroke=\"#e4e4e4\"/>";
       out_ += "<text x=\"" + num(px) + "\" y=\"" + std::to_string(kAxisTop) + "\" text-anchor=\"middle\">" +
@@ -194,8 +195,9 @@ class Writer {
     }
     out_ += "<line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + std::to_string(kAxisTop + 18) + "\" x2=\"" +
             std::to_string(kLeft + plot_w_) + "\" y2=\"" + std::to_string(kAxisTop + 18) + "\" stroke=\"#888\"/>";
-    out_ += "<text x=\"10\" y=\"" + std::to_string(kAxisTop + 6) + "\" class=\"small\">UTC " + format_date(l_.start) +
-            "</text></g>\n";
+    out_ += "<text x=\"10\" y=\"" + std::to_string(kAxisTop) + "\" class=\"small\">UTC " + format_date(l_.start) +
+            "</text><text x=\"10\" y=\"" + std::to_string(kAxisTop + 12) +
+            "\" class=\"small\">seconds after the first event</text></g>\n";
   }
 
   void node(std::size_t n) {

@@ -264,6 +264,7 @@ TEST_CASE("timeline zoom: lanes clipped at the window, events outside it dropped
   opts.from = kT0 + milliseconds(50);
   opts.to = kT0 + milliseconds(105);
   const TimelineLayout l = layout_timeline({primary().node("primary")}, opts);
+  CHECK(l.origin == kT0);  // relative bounds and the axis count from the first event, not the window
   CHECK(l.start == *opts.from);
   CHECK(l.end == *opts.to);
   for (const Lane& lane : l.lanes) CHECK(lane.pid != Pid{104});  // lived 30..40 ms
