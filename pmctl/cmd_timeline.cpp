@@ -37,8 +37,8 @@ int run_timeline(const TimelineCommandOptions& opts) {
     return 1;
   }
   TimelineOptions layout_opts;
-  for (auto [text, bound, what] : {std::tuple{&opts.from, &layout_opts.from, "--from"},
-                                   std::tuple{&opts.to, &layout_opts.to, "--to"}}) {
+  for (auto [text, bound, what] :
+       {std::tuple{&opts.from, &layout_opts.from, "--from"}, std::tuple{&opts.to, &layout_opts.to, "--to"}}) {
     if (text->empty()) continue;
     *bound = parse_bound(*text, *first);
     if (!*bound) {

@@ -41,7 +41,7 @@ struct Proc {
   std::string end_event;
   bool asked_to_stop = false;
   std::vector<std::pair<WallTime, const EventLine*>> marks;
-  std::vector<SignalSeen> signals;                        // received
+  std::vector<SignalSeen> signals;                            // received
   std::vector<std::pair<WallTime, const EventLine*>> states;  // a postmaster's state changes
 };
 
@@ -221,36 +221,56 @@ class ProcBuilder {
       return;
     }
     const std::string code = "exit " + std::to_string(number(e, "code", -1));
-    if (p.asked_to_stop) close(c, t, LaneEnd::kQuit, "quit (" + code + ")", std::move(tip));
-    else if (number(e, "code", -1) == 0) close(c, t, LaneEnd::kClean, code, std::move(tip));
-    else close(c, t, LaneEnd::kError, code, std::move(tip));
+    if (p.asked_to_stop)
+      close(c, t, LaneEnd::kQuit, "quit (" + code + ")", std::move(tip));
+    else if (number(e, "code", -1) == 0)
+      close(c, t, LaneEnd::kClean, code, std::move(tip));
+    else
+      close(c, t, LaneEnd::kError, code, std::move(tip));
   }
 };
 
-std::string mark_label(const EventLine& e, MarkKind* kind) {
+// Events with a shape of their own; any other is a kOther mark named by its ev.
+MarkKind mark_kind(const EventLine& e) {
+  static const std::map<std::string, MarkKind, std::less<>> kinds{{"checkpoint_start", MarkKind::kCheckpoint},
+                                                                  {"checkpoint_done", MarkKind::kCheckpoint},
+                                                                  {"promote", MarkKind::kPromote},
+                                                                  {"refused", MarkKind::kRefused},
+                                                                  {"redo_start", MarkKind::kRedo},
+                                                                  {"redo_done", MarkKind::kRedo},
+                                                                  {"reinit", MarkKind::kReinit},
+                                                                  {"ready", MarkKind::kReady},
+                                                                  {"shutdown_request", MarkKind::kShutdownRequest},
+                                                                  {"walsender_state", MarkKind::kWalsender},
+                                                                  {"walreceiver_state", MarkKind::kWalreceiver},
+                                                                  {"fault_hit", MarkKind::kFault}};
+  auto it = kinds.find(field(e, "ev"));
+  if (it == kinds.end()) return MarkKind::kOther;
+  if (it->second == MarkKind::kCheckpoint && field(e, "kind") == "shutdown") return MarkKind::kShutdownCheckpoint;
+  return it->second;
+}
+
+// The short text next to a mark; "" for a checkpoint_start (its done says it).
+std::string mark_label(const EventLine& e) {
   const std::string ev = field(e, "ev");
-  if (ev == "checkpoint_start" || ev == "checkpoint_done") {
-    const std::string k = field(e, "kind");
-    *kind = k == "shutdown" ? MarkKind::kShutdownCheckpoint : MarkKind::kCheckpoint;
-    if (ev == "checkpoint_start") return "";
-    if (k == "shutdown") return "shutdown checkpoint";
-    return k == "restartpoint" ? "restartpoint" : "checkpoint " + k;
+  switch (mark_kind(e)) {
+    case MarkKind::kCheckpoint:
+      if (ev == "checkpoint_start") return "";
+      return field(e, "kind") == "restartpoint" ? "restartpoint" : "checkpoint " + field(e, "kind");
+    case MarkKind::kShutdownCheckpoint: return ev == "checkpoint_start" ? "" : "shutdown checkpoint";
+    case MarkKind::kPromote: return "promote tli " + field(e, "tli");
+    case MarkKind::kRefused: return "refused " + field(e, "sqlstate");
+    case MarkKind::kRedo: return (ev == "redo_start" ? "redo from " : "redo done ") + field(e, "lsn");
+    case MarkKind::kReinit: return "reinit gen " + field(e, "gen");
+    case MarkKind::kReady: return field(e, "read_only") == "true" ? "ready (read-only)" : "ready";
+    case MarkKind::kShutdownRequest: return field(e, "mode") + " shutdown";
+    case MarkKind::kWalsender: return field(e, "state");
+    case MarkKind::kWalreceiver: return field(e, "status");
+    case MarkKind::kFault:
+      return "fault " + (e.get("name") ? field(e, "name") : field(e, "point")) +
+             (e.get("action") ? " " + field(e, "action") : "");
+    case MarkKind::kOther: return ev;
   }
-  if (ev == "promote") return *kind = MarkKind::kPromote, "promote tli " + field(e, "tli");
-  if (ev == "refused") return *kind = MarkKind::kRefused, "refused " + field(e, "sqlstate");
-  if (ev == "redo_start") return *kind = MarkKind::kRedo, "redo from " + field(e, "lsn");
-  if (ev == "redo_done") return *kind = MarkKind::kRedo, "redo done " + field(e, "lsn");
-  if (ev == "reinit") return *kind = MarkKind::kReinit, "reinit gen " + field(e, "gen");
-  if (ev == "ready") return *kind = MarkKind::kReady, field(e, "read_only") == "true" ? "ready (read-only)" : "ready";
-  if (ev == "shutdown_request") return *kind = MarkKind::kShutdownRequest, field(e, "mode") + " shutdown";
-  if (ev == "walsender_state") return *kind = MarkKind::kWalsender, field(e, "state");
-  if (ev == "walreceiver_state") return *kind = MarkKind::kWalreceiver, field(e, "status");
-  if (ev == "fault_hit") {
-    *kind = MarkKind::kFault;
-    std::string name = e.get("name") ? field(e, "name") : field(e, "point");
-    return "fault " + name + (e.get("action") ? " " + field(e, "action") : "");
-  }
-  *kind = MarkKind::kOther;
   return ev;
 }
 
@@ -307,7 +327,7 @@ class Layouter {
       lanes.push_back(out_.lanes.size());
       out_.lanes.push_back(std::move(l));
     }
-    collapse(n, lanes);
+    collapse(lanes);
     std::stable_sort(lanes.begin(), lanes.end(), [&](std::size_t a, std::size_t b) {
       const Lane& x = out_.lanes[a];
       const Lane& y = out_.lanes[b];
@@ -338,17 +358,17 @@ class Layouter {
   }
 
   // Many client backends on a node: the short-lived ones become one row.
-  void collapse(std::size_t n, const std::vector<std::size_t>& lanes) {
+  void collapse(const std::vector<std::size_t>& lanes) {
     std::size_t backends = 0;
     for (std::size_t li : lanes) backends += out_.lanes[li].kind == LaneKind::kBackend;
     if (backends <= opts_.collapse_over) return;
     const auto span = out_.end - out_.start;
-    const auto shortest_kept = microseconds(static_cast<long long>(static_cast<double>(span.count()) * opts_.collapse_fraction));
+    const auto shortest_kept =
+        microseconds(static_cast<long long>(static_cast<double>(span.count()) * opts_.collapse_fraction));
     for (std::size_t li : lanes) {
       Lane& l = out_.lanes[li];
       if (l.kind == LaneKind::kBackend && l.end - l.start < shortest_kept) l.collapsed = true;
     }
-    (void)n;
   }
 
   void density(std::size_t n, const std::vector<std::size_t>& lanes) {
@@ -369,7 +389,8 @@ class Layouter {
       if (!l.collapsed) continue;
       ++row.collapsed_count;
       for (std::size_t b = bin(l.start); b <= bin(l.end); ++b) ++row.alive[b];
-      if (!l.clipped_end && (l.end_kind == LaneEnd::kError || l.end_kind == LaneEnd::kKilled)) ++row.bad_ends[bin(l.end)];
+      if (!l.clipped_end && (l.end_kind == LaneEnd::kError || l.end_kind == LaneEnd::kKilled))
+        ++row.bad_ends[bin(l.end)];
       l.row = out_.rows.size();
     }
     if (row.collapsed_count == 0) return;
@@ -390,7 +411,8 @@ class Layouter {
       m.row = lane.row;
       m.lane = mark_lane;
       m.t = t;
-      m.label = mark_label(*e, &m.kind);
+      m.kind = mark_kind(*e);
+      m.label = mark_label(*e);
       m.tooltip = event_tooltip(*e);
       out_.marks.push_back(std::move(m));
     }

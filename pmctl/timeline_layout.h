@@ -68,8 +68,8 @@ struct Lane {
   bool clipped_start = false;  // began before the window
   bool clipped_end = false;    // ends after the window
   LaneEnd end_kind = LaneEnd::kOpen;
-  std::string end_label;  // "exit 0", "exit 1", "SIGKILL", "quit (exit 0)", "no exit"
-  std::string end_event;  // the tooltip: the event that ended it, or why there is none
+  std::string end_label;   // "exit 0", "exit 1", "SIGKILL", "quit (exit 0)", "gone", "running"
+  std::string end_event;   // the tooltip: the event that ended it, or why there is none
   bool collapsed = false;  // drawn only as part of its node's density row
 };
 
@@ -79,8 +79,9 @@ struct Row {
   std::string label;  // "postmaster", "walsender s1", "client backend", "client backends (density)"
   bool density = false;
   std::vector<std::size_t> lanes;  // in start order; none for a density row
-  // Density rows: per bin of the window, the most client backends alive
-  // at once and the ones that ended badly (error, killed) in it.
+  // Density rows: per bin (an equal slice of the window), the collapsed
+  // client backends alive at some time in it, and those that ended in it
+  // with an error or a signal.
   std::vector<int> alive;
   std::vector<int> bad_ends;
   std::size_t collapsed_count = 0;

@@ -8,10 +8,10 @@
 namespace pmemu::pmctl {
 namespace {
 
-constexpr int kLeft = 210;          // row labels
-constexpr int kRight = 110;         // end labels past the window's end
-constexpr int kAxisTop = 34;        // the tick labels
-constexpr int kRowsTop = 78;        // first node header
+constexpr int kLeft = 210;    // row labels
+constexpr int kRight = 110;   // end labels past the window's end
+constexpr int kAxisTop = 34;  // the tick labels
+constexpr int kRowsTop = 78;  // first node header
 constexpr int kNodeHeader = 22;
 constexpr int kRowHeight = 24;
 constexpr int kPostmasterRow = 32;  // room for the state names inside the bands
@@ -58,9 +58,9 @@ const char* kind_colour(LaneKind k) {
 
 std::string state_colour(const std::string& state, std::size_t index) {
   static const std::map<std::string, std::string> known{
-      {"PM_INIT", "#dddddd"},         {"PM_STARTUP", "#ffe8a3"},      {"PM_RECOVERY", "#ffd27f"},
-      {"PM_HOT_STANDBY", "#b9e3ff"},  {"PM_RUN", "#c4ebc4"},          {"PM_STOP_BACKENDS", "#ffd0b0"},
-      {"PM_WAIT_BACKENDS", "#ffb38a"}, {"PM_SHUTDOWN", "#ff9e9e"},    {"PM_SHUTDOWN_2", "#f5a3c7"},
+      {"PM_INIT", "#dddddd"},          {"PM_STARTUP", "#ffe8a3"},    {"PM_RECOVERY", "#ffd27f"},
+      {"PM_HOT_STANDBY", "#b9e3ff"},   {"PM_RUN", "#c4ebc4"},        {"PM_STOP_BACKENDS", "#ffd0b0"},
+      {"PM_WAIT_BACKENDS", "#ffb38a"}, {"PM_SHUTDOWN", "#ff9e9e"},   {"PM_SHUTDOWN_2", "#f5a3c7"},
       {"PM_WAIT_DEAD_END", "#d9b8ff"}, {"PM_NO_CHILDREN", "#c8c8c8"}};
   static const char* other[] = {"#e5f5a0", "#a0f0e0", "#f0c0f0", "#c0d0ff"};
   auto it = known.find(state);
@@ -129,10 +129,11 @@ class Writer {
   std::string run() {
     const int height_px = static_cast<int>(legend_top_) + 120;
     out_ += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width_) + "\" height=\"" +
-            std::to_string(height_px) + "\" viewBox=\"0 0 " + std::to_string(width_) + " " +
-            std::to_string(height_px) + "\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"10\">\n";
-    out_ += "<style>text{fill:#222} .small{font-size:9px;fill:#444} .node{font-size:13px;font-weight:bold}"
-            " .row{font-size:11px} .bandlabel{font-size:9px;fill:#333} .ckpt{font-weight:bold;fill:#c00000}</style>\n";
+            std::to_string(height_px) + "\" viewBox=\"0 0 " + std::to_string(width_) + " " + std::to_string(height_px) +
+            "\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"10\">\n";
+    out_ +=
+        "<style>text{fill:#222} .small{font-size:9px;fill:#444} .node{font-size:13px;font-weight:bold}"
+        " .row{font-size:11px} .bandlabel{font-size:9px;fill:#333} .ckpt{font-weight:bold;fill:#c00000}</style>\n";
     out_ += "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
     header();
     axis();
@@ -151,7 +152,7 @@ class Writer {
   std::vector<double> row_top_;
   double legend_top_ = 0;
   std::string out_;
-  std::vector<LabelLine> above_;  // per row: mark labels and pids over the line
+  std::vector<LabelLine> above_;   // per row: mark labels and pids over the line
   std::vector<LabelLine> beside_;  // per row: end labels on the line
 
   static double height(const Row& r) {
@@ -186,8 +187,8 @@ class Writer {
       char rel[32];
       std::snprintf(rel, sizeof rel, "+%.*f s", std::max(0, digits),
                     static_cast<double>(t - l_.origin.time_since_epoch().count()) / 1e6);
-      out_ += "<line x1=\"" + num(px) + "\" y1=\"" + std::to_string(kAxisTop + 20) + "\" x2=\"" + num(px) +
-              "\" y2=\"" + num(bottom) + "\" stroke=\"#e4e4e4\"/>";
+      out_ += "<line x1=\"" + num(px) + "\" y1=\"" + std::to_string(kAxisTop + 20) + "\" x2=\"" + num(px) + "\" y2=\"" +
+              num(bottom) + "\" stroke=\"#e4e4e4\"/>";
       out_ += "<text x=\"" + num(px) + "\" y=\"" + std::to_string(kAxisTop) + "\" text-anchor=\"middle\">" +
               format_time_of_day(wt, digits) + "</text>";
       out_ += "<text x=\"" + num(px) + "\" y=\"" + std::to_string(kAxisTop + 12) +
@@ -233,9 +234,12 @@ class Writer {
   void row_background(std::size_t r) {
     const Row& row = l_.rows[r];
     std::string label = row.label;
-    if (row.density) label += " (" + std::to_string(row.collapsed_count) + ", short-lived)";
-    else if (row.lanes.size() == 1) label += " " + std::to_string(l_.lanes[row.lanes[0]].pid.get());
-    else label += " \u00d7" + std::to_string(row.lanes.size());
+    if (row.density)
+      label += " (" + std::to_string(row.collapsed_count) + ", short-lived)";
+    else if (row.lanes.size() == 1)
+      label += " " + std::to_string(l_.lanes[row.lanes[0]].pid.get());
+    else
+      label += " \u00d7" + std::to_string(row.lanes.size());
     if (r % 2 == 1)
       out_ += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + num(row_top_[r]) + "\" width=\"" +
               std::to_string(plot_w_) + "\" height=\"" + num(height(row)) + "\" fill=\"#f6f6f6\"/>";
@@ -245,8 +249,8 @@ class Writer {
 
   void band(const Band& b) {
     const double x0 = x(b.start), x1 = x(b.end);
-    const auto index = static_cast<std::size_t>(
-        std::find(l_.states.begin(), l_.states.end(), b.state) - l_.states.begin());
+    const auto index =
+        static_cast<std::size_t>(std::find(l_.states.begin(), l_.states.end(), b.state) - l_.states.begin());
     out_ += "<rect class=\"band\" x=\"" + num(x0) + "\" y=\"" + num(row_top_[b.row] + 1) + "\" width=\"" +
             num(std::max(0.5, x1 - x0)) + "\" height=\"" + num(height(l_.rows[b.row]) - 2) + "\" fill=\"" +
             state_colour(b.state, index) + "\">" + title(b.tooltip) + "</rect>";
@@ -273,20 +277,19 @@ class Writer {
     const std::string pid = std::to_string(l.pid.get());
     const std::string what = l.ptype + " " + pid + (l.app.empty() ? "" : " (" + l.app + ")") + ", gen " +
                              std::to_string(l.gen) + "\n" + (l.forked ? "forked " : "first seen ") +
-                             format_time_of_day(l.start, 6) + (l.clipped_start ? " (before the window)" : "") +
-                             ", " + lane_end_name(l.end_kind) + " " + format_time_of_day(l.end, 6);
+                             format_time_of_day(l.start, 6) + (l.clipped_start ? " (before the window)" : "") + ", " +
+                             lane_end_name(l.end_kind) + " " + format_time_of_day(l.end, 6);
     out_ += "<g class=\"lane\" data-pid=\"" + pid + "\" data-kind=\"" + esc(l.ptype) + "\" data-start=\"" + num(x0) +
             "\" data-end=\"" + num(x1) + "\" data-end-kind=\"" + lane_end_name(l.end_kind) + "\">";
     out_ += "<line x1=\"" + num(x0) + "\" y1=\"" + num(y) + "\" x2=\"" + num(std::max(x1, x0 + 0.5)) + "\" y2=\"" +
-            num(y) + "\" stroke=\"" + colour + "\" stroke-width=\"" +
-            (l.kind == LaneKind::kPostmaster ? "3" : "2") + "\">" +
-            title(what) + "</line>";
+            num(y) + "\" stroke=\"" + colour + "\" stroke-width=\"" + (l.kind == LaneKind::kPostmaster ? "3" : "2") +
+            "\">" + title(what) + "</line>";
     if (l.forked)
       out_ += "<circle cx=\"" + num(x0) + "\" cy=\"" + num(y) + "\" r=\"2.5\" fill=\"#fff\" stroke=\"" + colour +
               "\">" + title(what) + "</circle>";
     else if (l.clipped_start)
-      out_ += "<path d=\"M" + num(x0 + 5) + " " + num(y - 4) + " L" + num(x0 + 1) + " " + num(y) + " L" +
-              num(x0 + 5) + " " + num(y + 4) + "\" fill=\"none\" stroke=\"" + colour + "\"/>";
+      out_ += "<path d=\"M" + num(x0 + 5) + " " + num(y - 4) + " L" + num(x0 + 1) + " " + num(y) + " L" + num(x0 + 5) +
+              " " + num(y + 4) + "\" fill=\"none\" stroke=\"" + colour + "\"/>";
     if (above_[l.row].fits(x0 + 2, pid))
       out_ += "<text x=\"" + num(x0 + 2) + "\" y=\"" + num(y - 5) + "\" class=\"small\">" + pid + "</text>";
     end_glyph(l, x1, y);
@@ -296,9 +299,9 @@ class Writer {
   void end_glyph(const Lane& l, double x1, double y) {
     std::string tip = std::string(lane_end_name(l.end_kind)) + ": " + l.end_label + "\n" + l.end_event;
     if (l.clipped_end) {
-      out_ += "<path d=\"M" + num(x1 - 5) + " " + num(y - 4) + " L" + num(x1 - 1) + " " + num(y) + " L" +
-              num(x1 - 5) + " " + num(y + 4) + "\" fill=\"none\" stroke=\"#777\">" +
-              title("continues after the window\n" + tip) + "</path>";
+      out_ += "<path d=\"M" + num(x1 - 5) + " " + num(y - 4) + " L" + num(x1 - 1) + " " + num(y) + " L" + num(x1 - 5) +
+              " " + num(y + 4) + "\" fill=\"none\" stroke=\"#777\">" + title("continues after the window\n" + tip) +
+              "</path>";
       return;
     }
     std::string shape;
@@ -332,8 +335,8 @@ class Writer {
     }
     out_ += shape;
     if (l.end_kind != LaneEnd::kClean && l.end_kind != LaneEnd::kOpen && beside_[l.row].fits(x1 + 6, l.end_label))
-      out_ += "<text x=\"" + num(x1 + 6) + "\" y=\"" + num(y + 3.5) + "\" class=\"small\">" + esc(l.end_label) +
-              "</text>";
+      out_ +=
+          "<text x=\"" + num(x1 + 6) + "\" y=\"" + num(y + 3.5) + "\" class=\"small\">" + esc(l.end_label) + "</text>";
   }
 
   void density(std::size_t r) {
@@ -349,7 +352,8 @@ class Writer {
       const WallTime t0 = l_.start + std::chrono::microseconds(span_us_ * static_cast<long long>(b) /
                                                                static_cast<long long>(row.alive.size()));
       const std::string tip = format_time_of_day(t0, 6) + ": " + std::to_string(row.alive[b]) +
-                              " client backends alive, " + std::to_string(row.bad_ends[b]) + " ended by an error or a signal";
+                              " client backends alive, " + std::to_string(row.bad_ends[b]) +
+                              " ended by an error or a signal";
       out_ += "<rect x=\"" + num(bx) + "\" y=\"" + num(base - h) + "\" width=\"" + num(std::max(0.8, bin_w - 0.3)) +
               "\" height=\"" + num(std::max(h, 0.8)) + "\" fill=\"" + (row.bad_ends[b] ? "#d08080" : "#a0a0a0") +
               "\">" + title(tip) + "</rect>";
@@ -359,8 +363,8 @@ class Writer {
 
   void guide(const Mark& m, double top, double bottom) {
     const double px = x(m.t);
-    out_ += "<line class=\"shutdown-checkpoint-guide\" x1=\"" + num(px) + "\" y1=\"" + num(top) + "\" x2=\"" +
-            num(px) + "\" y2=\"" + num(bottom) + "\" stroke=\"#c00000\" stroke-dasharray=\"4 3\" stroke-width=\"1\">" +
+    out_ += "<line class=\"shutdown-checkpoint-guide\" x1=\"" + num(px) + "\" y1=\"" + num(top) + "\" x2=\"" + num(px) +
+            "\" y2=\"" + num(bottom) + "\" stroke=\"#c00000\" stroke-dasharray=\"4 3\" stroke-width=\"1\">" +
             title("shutdown checkpoint done\n" + m.tooltip) + "</line>\n";
   }
 
@@ -372,7 +376,8 @@ class Writer {
     out_ += "<g class=\"signal\"><line x1=\"" + num(px) + "\" y1=\"" + num(y0) + "\" x2=\"" + num(px) + "\" y2=\"" +
             num(y1 - dir * 6) + "\" stroke=\"" + colour + "\" stroke-width=\"1.3\">" + title(a.tooltip) + "</line>";
     out_ += "<path d=\"M" + num(px - 3.5) + " " + num(y1 - dir * 8) + " L" + num(px) + " " + num(y1 - dir * 2) + " L" +
-            num(px + 3.5) + " " + num(y1 - dir * 8) + "Z\" fill=\"" + colour + "\">" + title(a.tooltip) + "</path></g>\n";
+            num(px + 3.5) + " " + num(y1 - dir * 8) + "Z\" fill=\"" + colour + "\">" + title(a.tooltip) +
+            "</path></g>\n";
   }
 
   void mark(const Mark& m) {
@@ -413,18 +418,18 @@ class Writer {
         return "<rect x=\"" + num(px - 3.5) + "\" y=\"" + num(y - 3.5) +
                "\" width=\"7\" height=\"7\" fill=\"#fff\" stroke=\"#e07000\" stroke-width=\"2\">" + t + "</rect>";
       case MarkKind::kRedo:
-        return "<rect x=\"" + num(px - 3.5) + "\" y=\"" + num(y - 3.5) + "\" width=\"7\" height=\"7\" fill=\"#8c564b\">" +
-               t + "</rect>";
+        return "<rect x=\"" + num(px - 3.5) + "\" y=\"" + num(y - 3.5) +
+               "\" width=\"7\" height=\"7\" fill=\"#8c564b\">" + t + "</rect>";
       case MarkKind::kReinit: return circle(px, y, 6, "#d0007a", t);
       case MarkKind::kReady: return circle(px, y, 4.5, "#2ca02c", t);
       case MarkKind::kShutdownRequest: return triangle(px, y, 6, false, "#d62728", t);
       case MarkKind::kWalsender: return circle(px, y, 3.5, "#7b4fb0", t);
       case MarkKind::kWalreceiver: return circle(px, y, 3.5, "#1f77b4", t);
       case MarkKind::kFault:
-        return "<path d=\"M" + num(px + 1) + " " + num(y - 8) + " L" + num(px - 4) + " " + num(y + 1) + " L" +
-               num(px) + " " + num(y + 1) + " L" + num(px - 1) + " " + num(y + 8) + " L" + num(px + 4) + " " +
-               num(y - 1) + " L" + num(px) + " " + num(y - 1) + "Z\" fill=\"#ff2020\" stroke=\"#600\" stroke-width=\"0.6\">" +
-               t + "</path>";
+        return "<path d=\"M" + num(px + 1) + " " + num(y - 8) + " L" + num(px - 4) + " " + num(y + 1) + " L" + num(px) +
+               " " + num(y + 1) + " L" + num(px - 1) + " " + num(y + 8) + " L" + num(px + 4) + " " + num(y - 1) + " L" +
+               num(px) + " " + num(y - 1) + "Z\" fill=\"#ff2020\" stroke=\"#600\" stroke-width=\"0.6\">" + t +
+               "</path>";
       case MarkKind::kOther: return circle(px, y, 3, "#999999", t);
     }
     return "";
@@ -452,7 +457,8 @@ class Writer {
     const double gy = y;
     item("<circle cx=\"" + num(lx) + "\" cy=\"" + num(gy) + "\" r=\"3.5\" fill=\"#2ca02c\"/>", "exit 0");
     item("<path d=\"M" + num(lx - 4) + " " + num(gy - 4) + " L" + num(lx + 4) + " " + num(gy + 4) + " M" + num(lx - 4) +
-             " " + num(gy + 4) + " L" + num(lx + 4) + " " + num(gy - 4) + "\" stroke=\"#e07000\" stroke-width=\"2.5\"/>",
+             " " + num(gy + 4) + " L" + num(lx + 4) + " " + num(gy - 4) +
+             "\" stroke=\"#e07000\" stroke-width=\"2.5\"/>",
          "error exit");
     item("<rect x=\"" + num(lx - 4) + "\" y=\"" + num(gy - 4) + "\" width=\"8\" height=\"8\" fill=\"#c00000\"/>",
          "killed by a signal");
@@ -482,8 +488,8 @@ class Writer {
     out_ += "<text x=\"10\" y=\"" + num(y) + "\" class=\"row\">signals (arrows)</text>";
     lx = kLeft;
     for (const char* sig : {"SIGTERM", "SIGQUIT", "SIGKILL", "SIGUSR2", "SIGUSR1", "SIGHUP", "SIGINT"}) {
-      out_ += "<line x1=\"" + num(lx - 6) + "\" y1=\"" + num(y - 3) + "\" x2=\"" + num(lx + 6) + "\" y2=\"" + num(y - 3) +
-              "\" stroke=\"" + signal_colour(sig) + "\" stroke-width=\"2\"/>";
+      out_ += "<line x1=\"" + num(lx - 6) + "\" y1=\"" + num(y - 3) + "\" x2=\"" + num(lx + 6) + "\" y2=\"" +
+              num(y - 3) + "\" stroke=\"" + signal_colour(sig) + "\" stroke-width=\"2\"/>";
       lx += 4;
       item("", sig);
     }

@@ -101,8 +101,8 @@ TEST_CASE("024 timeline: a primary's fast stop with a standby, drawn; walsenders
   // Zoomed on the stop (a ts each, as the events have them): there the
   // millisecond between the checkpoint and the walsenders' exits is wide.
   const std::string zoom = (primary.base_dir() / "zoom.svg").string();
-  const CmdResult zoomed = primary.pmctl(
-      {"timeline", "-D", pdir, "-D", sdir, "-o", zoom, "--from", ts_of(request), "--to", ts_of(exited)});
+  const CmdResult zoomed =
+      primary.pmctl({"timeline", "-D", pdir, "-D", sdir, "-o", zoom, "--from", ts_of(request), "--to", ts_of(exited)});
   REQUIRE_MESSAGE(zoomed.exit_code == 0, zoomed.describe());
   const std::string z = read_text(zoom);
   CHECK_MESSAGE(xml_problem(z).empty(), xml_problem(z));
@@ -112,7 +112,8 @@ TEST_CASE("024 timeline: a primary's fast stop with a standby, drawn; walsenders
   const std::vector<double> walsender_ends =
       numbers_after(zp, "data-kind=\"walsender\" data-start=\"[0-9.]+\" data-end=\"([0-9.]+)\"");
   REQUIRE_MESSAGE(!walsender_ends.empty(), zp);
-  for (double end : walsender_ends) CHECK_MESSAGE(end > guide[0] + 5, "walsender ends at x=" << end << ", checkpoint at " << guide[0]);
+  for (double end : walsender_ends)
+    CHECK_MESSAGE(end > guide[0] + 5, "walsender ends at x=" << end << ", checkpoint at " << guide[0]);
   CHECK(contains(zp, "data-end-kind=\"quit by the postmaster\""));
   (void)standby.stop("fast");
 }

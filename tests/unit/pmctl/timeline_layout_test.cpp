@@ -19,22 +19,27 @@ class Events {
  public:
   Events& add(int ms, int pid, const std::string& ptype, const std::string& ev, const std::string& fields = "") {
     const WallTime t = kT0 + milliseconds(ms);
-    text_ += "{\"ts\":\"" + format_date(t) + "T" + format_time_of_day(t, 6) + "Z\",\"mono_ns\":" +
-             std::to_string(1000000LL + ms * 1000000LL) + ",\"pid\":" + std::to_string(pid) + ",\"ptype\":\"" + ptype +
-             "\",\"gen\":0,\"ev\":\"" + ev + "\"" + (fields.empty() ? "" : "," + fields) + "}\n";
+    text_ += "{\"ts\":\"" + format_date(t) + "T" + format_time_of_day(t, 6) +
+             "Z\",\"mono_ns\":" + std::to_string(1000000LL + ms * 1000000LL) + ",\"pid\":" + std::to_string(pid) +
+             ",\"ptype\":\"" + ptype + "\",\"gen\":0,\"ev\":\"" + ev + "\"" + (fields.empty() ? "" : "," + fields) +
+             "}\n";
     return *this;
   }
-  Events& pm(int ms, const std::string& ev, const std::string& fields = "") { return add(ms, 100, "postmaster", ev, fields); }
+  Events& pm(int ms, const std::string& ev, const std::string& fields = "") {
+    return add(ms, 100, "postmaster", ev, fields);
+  }
   Events& fork(int ms, int child, const std::string& type) {
     return pm(ms, "fork", "\"child_pid\":" + std::to_string(child) + ",\"child_type\":\"" + type + "\"");
   }
   Events& exit(int ms, int child, const std::string& type, const std::string& how) {
-    return pm(ms, "exit", "\"child_pid\":" + std::to_string(child) + ",\"child_type\":\"" + type + "\"," + how +
-                              ",\"crash\":false");
+    return pm(
+        ms, "exit",
+        "\"child_pid\":" + std::to_string(child) + ",\"child_type\":\"" + type + "\"," + how + ",\"crash\":false");
   }
   Events& signal(int ms, int child, const std::string& type, const std::string& sig, const std::string& why) {
-    return pm(ms, "signal", "\"to_pid\":" + std::to_string(child) + ",\"to_type\":\"" + type + "\",\"sig\":\"" + sig +
-                                "\",\"why\":\"" + why + "\"");
+    return pm(ms, "signal",
+              "\"to_pid\":" + std::to_string(child) + ",\"to_type\":\"" + type + "\",\"sig\":\"" + sig +
+                  "\",\"why\":\"" + why + "\"");
   }
   Events& state(int ms, const std::string& from, const std::string& to) {
     return pm(ms, "state", "\"from\":\"" + from + "\",\"to\":\"" + to + "\"");
@@ -55,13 +60,15 @@ Events primary() {
       .exit(10, 102, "startup", "\"code\":0")
       .state(10, "PM_STARTUP", "PM_RUN")
       .fork(20, 103, "client backend")
-      .add(21, 103, "walsender", "walsender_state", "\"state\":\"streaming\",\"app\":\"s1\",\"sent\":\"0/0\",\"flush\":\"0/0\"")
+      .add(21, 103, "walsender", "walsender_state",
+           "\"state\":\"streaming\",\"app\":\"s1\",\"sent\":\"0/0\",\"flush\":\"0/0\"")
       .fork(30, 104, "client backend")
       .exit(40, 104, "client backend", "\"code\":0")
       .pm(100, "shutdown_request", "\"mode\":\"fast\"")
       .state(100, "PM_RUN", "PM_SHUTDOWN")
       .signal(100, 101, "checkpointer", "SIGUSR2", "shutdown checkpoint")
-      .add(101, 103, "walsender", "walsender_state", "\"state\":\"stopping\",\"app\":\"s1\",\"sent\":\"0/0\",\"flush\":\"0/0\"")
+      .add(101, 103, "walsender", "walsender_state",
+           "\"state\":\"stopping\",\"app\":\"s1\",\"sent\":\"0/0\",\"flush\":\"0/0\"")
       .add(102, 101, "checkpointer", "checkpoint_start", "\"kind\":\"shutdown\",\"lsn\":\"0/100\"")
       .add(110, 101, "checkpointer", "checkpoint_done", "\"kind\":\"shutdown\",\"lsn\":\"0/100\",\"redo\":\"0/100\"")
       .exit(111, 101, "checkpointer", "\"code\":0")
@@ -115,8 +122,8 @@ TEST_CASE("timeline rows: the postmaster on top, then startup, checkpointer, wal
   CHECK(l.nodes[0].port == "5432");
   CHECK(l.nodes[1].first_row == l.nodes[0].row_count);
   CHECK(row_labels(l) == std::vector<std::string>{"postmaster", "startup", "checkpointer", "walsender s1",
-                                                   "client backend", "postmaster", "startup", "checkpointer",
-                                                   "walreceiver"});
+                                                  "client backend", "postmaster", "startup", "checkpointer",
+                                                  "walreceiver"});
   // The connection forked as a client backend became a walsender.
   CHECK(lane_of(l, 103).kind == LaneKind::kWalsender);
   CHECK(lane_of(l, 103).app == "s1");
