@@ -1,4 +1,6 @@
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -55,11 +57,13 @@ int run_timeline(const TimelineCommandOptions& opts) {
   }
   const TimelineLayout layout = layout_timeline(nodes, layout_opts);
   const std::string svg = timeline_svg(layout, SvgOptions{.width = opts.width});
+  errno = 0;
   std::ofstream out(opts.output, std::ios::binary | std::ios::trunc);
   out << svg;
   out.close();
   if (!out) {
-    std::fprintf(stderr, "pmctl: could not write \"%s\"\n", opts.output.c_str());
+    std::fprintf(stderr, "pmctl: could not write \"%s\": %s\n", opts.output.c_str(),
+                 errno ? std::strerror(errno) : "write failed");
     return 1;
   }
   std::printf("%s: %zu nodes, %zu lanes in %zu rows, %zu marks, %zu signals, %zu events\n", opts.output.c_str(),

@@ -384,8 +384,11 @@ class Writer {
     const double px = x(m.t), y = mid(m.row);
     out_ += "<g class=\"mark\" data-ev=\"" + esc(m.tooltip.substr(0, m.tooltip.find(' '))) + "\" data-x=\"" + num(px) +
             "\">" + mark_shape(m.kind, m.label.empty(), px, y, title(m.tooltip));
-    if (!m.label.empty() && above_[m.row].fits(px - 2, m.label))
-      out_ += "<text x=\"" + num(px - 2) + "\" y=\"" + num(y - 6) + "\" class=\"small" +
+    // Near the right edge a label ends at its mark instead of starting there.
+    const double w = static_cast<double>(m.label.size()) * kCharWidth;
+    const double lx = px - 2 + w > width_ - 8 ? px + 2 - w : px - 2;
+    if (!m.label.empty() && above_[m.row].fits(lx, m.label))
+      out_ += "<text x=\"" + num(lx) + "\" y=\"" + num(y - 6) + "\" class=\"small" +
               (m.kind == MarkKind::kShutdownCheckpoint ? " ckpt" : "") + "\">" + esc(m.label) + "</text>";
     out_ += "</g>\n";
   }
