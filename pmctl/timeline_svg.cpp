@@ -94,17 +94,19 @@ int digits_for(long long step_us) {
   return d;
 }
 
-// Text placed on one line of a row without overlapping the text before it.
+// Text placed on one line of a row without covering text placed before it.
 class LabelLine {
  public:
   bool fits(double x, std::string_view text) {
-    if (x < next_) return false;
-    next_ = x + static_cast<double>(text.size()) * kCharWidth + 4;
+    const double end = x + static_cast<double>(text.size()) * kCharWidth + 4;
+    for (auto [b, e] : taken_)
+      if (x < e && b < end) return false;
+    taken_.emplace_back(x, end);
     return true;
   }
 
  private:
-  double next_ = -1e9;
+  std::vector<std::pair<double, double>> taken_;
 };
 
 class Writer {
@@ -228,6 +230,9 @@ class Writer {
       if (l_.rows[m.row].node == n) marks.push_back(&m);
     std::stable_sort(marks.begin(), marks.end(), [](const Mark* a, const Mark* b) { return a->t < b->t; });
     for (const Mark* m : marks) mark(*m);
+    // Signal names last: where they would cover a mark's label they give way.
+    for (const Arrow& a : l_.arrows)
+      if (l_.rows[a.to_row].node == n) arrow_label(a);
     out_ += "</g>\n";
   }
 
@@ -378,6 +383,15 @@ class Writer {
     out_ += "<path d=\"M" + num(px - 3.5) + " " + num(y1 - dir * 8) + " L" + num(px) + " " + num(y1 - dir * 2) + " L" +
             num(px + 3.5) + " " + num(y1 - dir * 8) + "Z\" fill=\"" + colour + "\">" + title(a.tooltip) +
             "</path></g>\n";
+  }
+
+  // "USR2" beside the arrowhead, over the child's line.
+  void arrow_label(const Arrow& a) {
+    const std::string name = a.sig.rfind("SIG", 0) == 0 ? a.sig.substr(3) : a.sig;
+    const double px = x(a.t) + 3;
+    if (above_[a.to_row].fits(px, name))
+      out_ += "<text x=\"" + num(px) + "\" y=\"" + num(mid(a.to_row) - 6) + "\" class=\"small\" style=\"fill:" +
+              signal_colour(a.sig) + "\">" + esc(name) + "</text>\n";
   }
 
   void mark(const Mark& m) {
