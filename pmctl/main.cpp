@@ -10,6 +10,7 @@
 
 #include "pmctl/commands.h"
 #include "pmctl/test_cli.h"
+#include "pmctl/timeline_cli.h"
 
 namespace {
 
@@ -163,6 +164,7 @@ int main(int argc, char** argv) {
   role_cmd->callback([&] { action = [&] { return run_role(role); }; });
 
   add_test_commands(&app, &action);
+  add_timeline_command(&app, &action);
 
   try {
     app.parse(argc, argv);
