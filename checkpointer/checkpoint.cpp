@@ -1,6 +1,8 @@
 #include "checkpointer/checkpoint.h"
 
 #include <chrono>
+
+#include "faults/registry.h"
 #include <cstdio>
 #include <ctime>
 #include <optional>
@@ -63,6 +65,7 @@ class LiveSteps final : public CheckpointSteps {
     const auto type =
         kind_ == CheckpointKind::Online ? wal::RecordType::CheckpointOnline : wal::RecordType::CheckpointShutdown;
     const Lsn end = xlog_.insert(type, bytes);
+    (void)FAULT_POINT("checkpointer.after_checkpoint_record");
     return {Lsn{end.get() - wal::max_align(wal::kRecordHeaderSize + bytes.size())}, end};
   }
 
@@ -78,6 +81,7 @@ class LiveSteps final : public CheckpointSteps {
     // here: crash recovery always replays to the end of WAL.
     cf_.min_recovery_point = Lsn{};
     cf_.min_recovery_tli = TimeLineId{};
+    (void)FAULT_POINT("checkpointer.before_control_update");
     return wal::write_control_file(ipc::env().data_dir, cf_);
   }
 

@@ -1,5 +1,7 @@
 #include "checkpointer/checkpointer_main.h"
 
+#include "faults/registry.h"
+
 #include <chrono>
 #include <ctime>
 #include <csignal>
@@ -150,6 +152,7 @@ void checkpointer_main() {
     const bool recovery_done = shm.recovery_done.load() != 0;
     (void)ipc::take(Sig::Usr2);
     if (shm.shutdown_requested.load() != 0) {
+      (void)FAULT_POINT("checkpointer.before_shutdown_checkpoint");
       elog::log(elog::Level::Log, "shutting down");
       if (recovery_done) {
         stop_walsenders();

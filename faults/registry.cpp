@@ -151,6 +151,7 @@ SlotView read_slot(const Registry& r, PointId id) {
 
 void set_registry(Registry* r) { g_registry = r; }
 void set_process_hooks(const ProcessHooks& h) { g_hooks = h; }
+void set_has_client(bool has_client) { g_hooks.has_client = has_client; }
 
 bool check_armed(PointId id) {
   Slot& s = g_registry->slots[id];

@@ -86,6 +86,8 @@ struct ProcessHooks {
   void (*report_wait)(std::string_view point) = nullptr;  // "" when the wait ends
 };
 void set_process_hooks(const ProcessHooks& h);
+// A backend that becomes a walsender has no statement to fail any more.
+void set_has_client(bool has_client);
 
 // The slow path: counts the hit, decides, writes fault_hit and acts. Returns
 // true when the caller must fail its statement (`error` in a backend).

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "checkpointer/checkpoint.h"
+#include "faults/registry.h"
 #include "checkpointer/checkpointer_shmem.h"
 #include "common/elog.h"
 #include "events/events.h"
@@ -88,6 +89,7 @@ void signal_postmaster(shmem::PmSignalReason reason) {
 // Ends recovery on a new timeline: history file, END_OF_RECOVERY record and
 // checkpoint, signal files removed. Returns the new timeline.
 TimeLineId promote(wal::Xlog& xlog, const RedoResult& redo, TimeLineId old_tli) {
+  (void)FAULT_POINT("startup.before_promote");
   auto& e = ipc::env();
   {
     // From here on pg_control is ours to finish: a restartpoint still in
@@ -208,6 +210,7 @@ void startup_main() {
     if (image.redo < cf.redo)
       fail("table image (redo " + image.redo.str() + ") is older than the checkpoint's redo point " + cf.redo.str());
     redo = replay(reader, cf, table, [&](Lsn first) {
+      (void)FAULT_POINT("startup.before_redo");
       if (!clean) {
         elog::log(Level::Log, "redo starts at " + first.str());
         events::emit("redo_start", {{"lsn", events::Lsn{first.get()}}});
