@@ -361,6 +361,7 @@ std::optional<PgError> Executor::view(const sql::SelectView& s) {
     case sql::StatView::kPgStatReplication: write_pg_stat_replication(io_.out()); return std::nullopt;
     case sql::StatView::kPgStatWalReceiver: write_pg_stat_wal_receiver(io_.out()); return std::nullopt;
     case sql::StatView::kPgStatImessage: write_pg_stat_imessage(io_.out()); return std::nullopt;
+    case sql::StatView::kPgFaultPoints: write_pg_fault_points(io_.out()); return std::nullopt;
   }
   return std::nullopt;
 }

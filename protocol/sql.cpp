@@ -31,6 +31,7 @@ std::string_view view_name(StatView v) {
     case StatView::kPgStatWalReceiver: return "pg_stat_wal_receiver";
     case StatView::kPgStatActivity: return "pg_stat_activity";
     case StatView::kPgStatImessage: return "pg_stat_imessage";
+    case StatView::kPgFaultPoints: return "pg_fault_points";
   }
   return "?";
 }
@@ -42,7 +43,7 @@ constexpr Function kAllFunctions[] = {
     Function::kPgLastWalReplayLsn, Function::kPgIsInRecovery, Function::kPgBackendPid,
     Function::kPgSwitchWal, Function::kPgSleep, Function::kVersion};
 constexpr StatView kAllViews[] = {StatView::kPgStatReplication, StatView::kPgStatWalReceiver,
-                                  StatView::kPgStatActivity, StatView::kPgStatImessage};
+                                  StatView::kPgStatActivity, StatView::kPgStatImessage, StatView::kPgFaultPoints};
 
 std::optional<Function> find_function(std::string_view name) {
   for (auto f : kAllFunctions)

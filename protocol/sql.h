@@ -67,7 +67,7 @@ struct SelectFunction {
   std::optional<Literal> argument;  // pg_sleep's seconds; nullopt for the others
 };
 
-enum class StatView { kPgStatReplication, kPgStatWalReceiver, kPgStatActivity, kPgStatImessage };
+enum class StatView { kPgStatReplication, kPgStatWalReceiver, kPgStatActivity, kPgStatImessage, kPgFaultPoints };
 [[nodiscard]] std::string_view view_name(StatView v);
 struct SelectView { StatView view; };             // SELECT * FROM pg_stat_...
 

@@ -189,6 +189,7 @@ TEST_CASE("SELECT functions and views") {
   CHECK(std::get<SelectView>(one("select * from PG_STAT_WAL_RECEIVER")).view == StatView::kPgStatWalReceiver);
   CHECK(std::get<SelectView>(one("SELECT * FROM pg_catalog.pg_stat_activity")).view == StatView::kPgStatActivity);
   CHECK(std::get<SelectView>(one("SELECT * FROM pg_stat_imessage")).view == StatView::kPgStatImessage);
+  CHECK(std::get<SelectView>(one("SELECT * FROM pg_fault_points")).view == StatView::kPgFaultPoints);
 }
 
 TEST_CASE("SELECT refusals") {
