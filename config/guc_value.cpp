@@ -253,7 +253,7 @@ ParsedValue parse_value(const GucDef& def, std::string_view text) {
       if (def.name == "fault_points") {
         std::vector<faults::NamedSpec> entries;
         std::string why;
-        if (!faults::parse_setting(text, &entries, &why)) return fail(quoted_invalid(def, text), why);
+        if (!faults::parse_setting(text, &entries, &why)) return fail(quoted_invalid(def, text) + ": " + why);
       }
       return ok(GucValue{std::in_place_type<std::string>, std::string(text)});
     }

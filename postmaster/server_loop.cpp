@@ -85,9 +85,24 @@ class Server {
     if (st.ctx.shutdown != ctx_.shutdown) events::emit("shutdown_request", {{"mode", shutdown_mode_name(st.ctx.shutdown)}});
     ctx_ = st.ctx;
     if (!ctx_.abort_timer_running) abort_deadline_.reset();
-    for (auto& a : st.actions) {
+    // postmaster.before_state.<STATE> fires before every action of the step
+    // that leads to STATE (the signals and forks pm_state orders before the
+    // change itself), so a `wait` there holds the whole transition.
+    bool transition_start = true;
+    for (std::size_t i = 0; i < st.actions.size(); ++i) {
       if (exit_code_) break;
-      perform(a);
+      if (transition_start) check_before_next_state(st.actions, i);
+      transition_start = std::holds_alternative<ActStateChange>(st.actions[i]);
+      perform(st.actions[i]);
+    }
+  }
+
+  static void check_before_next_state(const std::vector<PmAction>& actions, std::size_t from) {
+    for (std::size_t j = from; j < actions.size(); ++j) {
+      if (auto* sc = std::get_if<ActStateChange>(&actions[j])) {
+        (void)faults::check(before_state_point(sc->to));
+        return;
+      }
     }
   }
 
@@ -117,7 +132,6 @@ class Server {
     } else if (auto* e = std::get_if<ActExit>(&a)) {
       exit_code_ = e->code;
     } else if (auto* sc = std::get_if<ActStateChange>(&a)) {
-      (void)faults::check(before_state_point(sc->to));
       events::emit("state", {{"from", state_name(sc->from)}, {"to", state_name(sc->to)}});
     } else if (auto* ce = std::get_if<ActChildExited>(&a)) {
       emit_exit(*ce);
@@ -306,11 +320,11 @@ class Server {
     }
     e.settings = e.config.settings();
     elog::set_min_level(e.settings.log_min_messages);
+    if (e.settings.fault_points != applied_fault_points_) apply_fault_setting();  // before config_reloaded: tests wait on it
     events::emit("config_reloaded", {{"log_min_messages", elog::level_name(elog::min_level())}});
     if (auto err = ipc::load_auth_files(); !err.empty())
       elog::log(elog::Level::Log, err + "; pg_hba.conf and roles were not reloaded");
     ctx_.restart_after_crash = e.settings.restart_after_crash;
-    if (e.settings.fault_points != applied_fault_points_) apply_fault_setting();
     children_.for_each_target(kTargetAll & ~kTargetDeadEnds, pm(),
                               [&](const Child& c) { signal_child(c, SIGHUP, "reload"); });
   }
