@@ -42,6 +42,7 @@ std::string_view event_kind(CheckpointKind kind, std::string_view flags) {
 }
 
 bool run_checkpoint(wal::Xlog& xlog, CheckpointKind kind, const char* flags) {
+  (void)FAULT_POINT("checkpointer.before_checkpoint");
   auto& shm = *ipc::env().areas.checkpointer;
   if (ipc::env().settings.log_checkpoints) log_start(flags);
   events::emit("checkpoint_start", {{"kind", event_kind(kind, flags)}, {"lsn", events::Lsn{xlog.insert_position().get()}}});

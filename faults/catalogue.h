@@ -34,8 +34,10 @@ inline constexpr std::array kPoints = {
     PointInfo{"postmaster.before_state.PM_SHUTDOWN_2", "postmaster", "entering PM_SHUTDOWN_2"},
     PointInfo{"postmaster.before_state.PM_WAIT_DEAD_END", "postmaster", "entering PM_WAIT_DEAD_END"},
     PointInfo{"postmaster.before_state.PM_NO_CHILDREN", "postmaster", "entering PM_NO_CHILDREN"},
+    PointInfo{"postmaster.before_fork", "postmaster", "before forking any child"},
     PointInfo{"checkpointer.before_shutdown_checkpoint", "checkpointer", "asked for the shutdown checkpoint"},
-    PointInfo{"checkpointer.after_checkpoint_record", "checkpointer", "checkpoint record written and flushed"},
+    PointInfo{"checkpointer.before_checkpoint", "checkpointer", "before any checkpoint it makes"},
+    PointInfo{"checkpointer.after_checkpoint_record", "checkpointer", "checkpoint record inserted, not flushed"},
     PointInfo{"checkpointer.before_control_update", "checkpointer", "before pg_control records the checkpoint"},
     PointInfo{"walsender.before_start_streaming", "walsender", "START_REPLICATION accepted"},
     PointInfo{"walsender.before_send", "walsender", "before each WAL message"},
@@ -47,6 +49,7 @@ inline constexpr std::array kPoints = {
     PointInfo{"backend.before_commit_reply", "client backend", "committed, before the reply"},
     PointInfo{"startup.before_redo", "startup", "before the first record is replayed"},
     PointInfo{"startup.mid_redo", "startup", "before each replayed record"},
+    PointInfo{"startup.before_end_of_recovery_checkpoint", "startup", "redo done, before the end-of-recovery checkpoint"},
     PointInfo{"startup.before_promote", "startup", "promotion asked, before the new timeline"},
 };
 static_assert(kPoints.size() <= kMaxPoints);

@@ -95,6 +95,7 @@ const ProcessKind& process_kind(ChildKind kind) {
 }
 
 Pid launch_aux(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listeners) {
+  (void)FAULT_POINT("postmaster.before_fork");
   SignalsBlocked blocked;
   pid_t pid = ::fork();
   if (pid != 0) return Pid{pid > 0 ? pid : 0};
@@ -109,6 +110,7 @@ Pid launch_aux(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listen
 }
 
 Pid launch_connection(const backend::ConnectionStart& conn, ChildSlot slot, std::vector<ListenSocket>* listeners) {
+  (void)FAULT_POINT("postmaster.before_fork");
   SignalsBlocked blocked;
   pid_t pid = ::fork();
   if (pid != 0) return Pid{pid > 0 ? pid : 0};

@@ -240,6 +240,7 @@ void startup_main() {
   }
 
   if (!clean) {
+    (void)FAULT_POINT("startup.before_end_of_recovery_checkpoint");
     if (e.settings.log_checkpoints) elog::log(Level::Log, "checkpoint starting: end-of-recovery immediate wait");
     events::emit("checkpoint_start", {{"kind", "end-of-recovery"}, {"lsn", events::Lsn{xlog.insert_position().get()}}});
     auto o = checkpointer::perform_checkpoint(xlog, checkpointer::CheckpointKind::EndOfRecovery);
