@@ -18,6 +18,7 @@
 #include "common/elog.h"
 #include "config/hba.h"
 #include "config/roles.h"
+#include "faults/registry.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/signals.h"
@@ -314,6 +315,8 @@ void backend_main(const ConnectionStart& cs) {
     refuse(io, refusal(Admission::TooMany));
   }
   note_counted_as_client_backend();
+  if (FAULT_POINT("backend.before_auth"))  // no statement yet: `error` ends the connection
+    fatal_exit(io, PgError::fatal(sqlstate::kInternalError, "fault point \"backend.before_auth\" fired"));
   authenticate(io, cs, sm, ForReplication{false});
   if (sessions_before >= e.settings.max_connections - e.settings.superuser_reserved_connections) {
     if (!role_is_superuser(sm.user()))

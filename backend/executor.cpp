@@ -8,6 +8,7 @@
 #include "backend/role_commands.h"
 #include "backend/session_exit.h"
 #include "backend/stat_views.h"
+#include "faults/registry.h"
 #include "backend/sync_wait.h"
 #include "checkpoint/checkpoint_request.h"
 #include "common/elog.h"
@@ -73,12 +74,23 @@ wal::Xlog& Executor::xlog() {
   return *xlog_;
 }
 
-void Executor::commit(Lsn end) {
+namespace {
+// The ERROR of a fault point armed with `error`: the statement fails, the
+// session goes on (what it did before the point stays done).
+PgError fault_error(std::string_view point) {
+  return PgError::error(sqlstate::kInternalError, "fault point \"" + std::string(point) + "\" fired");
+}
+}  // namespace
+
+std::optional<PgError> Executor::commit(Lsn end) {
+  if (FAULT_POINT("backend.after_wal_insert_before_flush")) return fault_error("backend.after_wal_insert_before_flush");
   if (ipc::env().settings.synchronous_commit != config::SyncCommit::Off) {
     xlog().flush(end);
     // A cancelled wait is only a WARNING: the row is committed locally.
     if (auto warning = wait_for_sync_rep(end, io_)) protocol::notice_response(io_.out(), *warning);
   }
+  if (FAULT_POINT("backend.before_commit_reply")) return fault_error("backend.before_commit_reply");
+  return std::nullopt;
 }
 
 // Rows a reader sees must not vanish in a crash: make everything inserted so
@@ -125,7 +137,7 @@ std::optional<PgError> Executor::insert(const sql::Insert& s) {
     end = xlog().insert(exists ? wal::RecordType::KvUpdate : wal::RecordType::KvInsert, payload);
     t.put(s.k, s.v, end);
   }
-  commit(end);
+  if (auto err = commit(end)) return err;
   protocol::command_complete(io_.out(), "INSERT 0 1");
   return std::nullopt;
 }
@@ -145,7 +157,7 @@ std::optional<PgError> Executor::update(const sql::Update& s) {
     end = xlog().insert(wal::RecordType::KvUpdate, wal::pack_kv_put(s.k, s.v));
     t.put(s.k, s.v, end);
   }
-  commit(end);
+  if (auto err = commit(end)) return err;
   protocol::command_complete(io_.out(), "UPDATE 1");
   return std::nullopt;
 }
@@ -163,7 +175,7 @@ std::optional<PgError> Executor::erase(const sql::Delete& s) {
     end = xlog().insert(wal::RecordType::KvDelete, wal::pack_kv_delete(s.k));
     (void)t.erase(s.k);
   }
-  commit(end);
+  if (auto err = commit(end)) return err;
   protocol::command_complete(io_.out(), "DELETE 1");
   return std::nullopt;
 }
@@ -343,6 +355,7 @@ std::optional<PgError> Executor::view(const sql::SelectView& s) {
     case sql::StatView::PgStatReplication: write_pg_stat_replication(io_.out()); return std::nullopt;
     case sql::StatView::PgStatWalReceiver: write_pg_stat_wal_receiver(io_.out()); return std::nullopt;
     case sql::StatView::PgStatImessage: write_pg_stat_imessage(io_.out()); return std::nullopt;
+    case sql::StatView::PgFaultPoints: write_pg_fault_points(io_.out()); return std::nullopt;
   }
   return std::nullopt;
 }

@@ -22,7 +22,7 @@ class Executor {
 
  private:
   wal::Xlog& xlog();
-  void commit(Lsn end);
+  [[nodiscard]] std::optional<protocol::PgError> commit(Lsn end);  // an error only from a fault point
   void make_visible_durable(Lsn upto);
   std::optional<protocol::PgError> check_sizes(const std::string& k, const std::string& v);
   std::optional<protocol::PgError> insert(const protocol::sql::Insert& s);

@@ -44,7 +44,7 @@ std::optional<std::string> pg_time_or_null(std::int64_t pg_micros) {
 void write_pg_stat_activity(protocol::Buffer& out) {
   protocol::row_description(out, {Col{"pid", protocol::kInt4Type}, Col{"backend_type", protocol::kTextType},
                                   Col{"state", protocol::kTextType}, Col{"client_addr", kInet},
-                                  Col{"query", protocol::kTextType}});
+                                  Col{"query", protocol::kTextType}, Col{"wait_event", protocol::kTextType}});
   auto* procs = ipc::env().areas.procs;
   std::size_t n = 0;
   for (std::uint32_t i = 0; i < procs->count; ++i) {
@@ -53,7 +53,8 @@ void write_pg_stat_activity(protocol::Buffer& out) {
     std::string addr = snap.client_addr == "[local]" ? std::string() : snap.client_addr;
     protocol::data_row(out, {std::to_string(snap.pid), snap.backend_type, or_null(snap.state), or_null(addr),
                              snap.backend_type == "client backend" ? std::optional<std::string>(snap.query)
-                                                                   : std::nullopt});
+                                                                   : std::nullopt,
+                             or_null(fault_wait_event(snap.pid))});
     ++n;
   }
   protocol::command_complete(out, "SELECT " + std::to_string(n));

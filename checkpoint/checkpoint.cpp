@@ -1,6 +1,8 @@
 #include "checkpoint/checkpoint.h"
 
 #include <chrono>
+
+#include "faults/registry.h"
 #include <cstdio>
 #include <ctime>
 #include <optional>
@@ -59,6 +61,7 @@ class LiveSteps final : public CheckpointSteps {
     const auto type =
         kind_ == CheckpointKind::Online ? wal::RecordType::CheckpointOnline : wal::RecordType::CheckpointShutdown;
     const Lsn end = xlog_.insert(type, bytes);
+    (void)FAULT_POINT("checkpointer.after_checkpoint_record");
     return {Lsn{end.get() - wal::max_align(wal::kRecordHeaderSize + bytes.size())}, end};
   }
 
@@ -74,6 +77,7 @@ class LiveSteps final : public CheckpointSteps {
     // here: crash recovery always replays to the end of WAL.
     cf_.min_recovery_point = Lsn{};
     cf_.min_recovery_tli = TimeLineId{};
+    (void)FAULT_POINT("checkpointer.before_control_update");
     return wal::write_control_file(ctx_.data_dir, cf_);
   }
 

@@ -1,5 +1,7 @@
 #include "checkpointer/checkpointer_main.h"
 
+#include "faults/registry.h"
+
 #include <chrono>
 #include <ctime>
 #include <csignal>
@@ -40,6 +42,7 @@ std::string_view event_kind(checkpoint::CheckpointKind kind, std::string_view fl
 }
 
 bool run_checkpoint(wal::Xlog& xlog, checkpoint::CheckpointKind kind, const char* flags) {
+  (void)FAULT_POINT("checkpointer.before_checkpoint");
   auto& shm = *ipc::env().areas.checkpointer;
   if (ipc::env().settings.log_checkpoints) log_start(flags);
   events::emit("checkpoint_start", {{"kind", event_kind(kind, flags)}, {"lsn", events::Lsn{xlog.insert_position().get()}}});
@@ -151,6 +154,7 @@ void checkpointer_main() {
     const bool recovery_done = shm.recovery_done.load() != 0;
     (void)ipc::take(Sig::Usr2);
     if (shm.shutdown_requested.load() != 0) {
+      (void)FAULT_POINT("checkpointer.before_shutdown_checkpoint");
       elog::log(elog::Level::Log, "shutting down");
       if (recovery_done) {
         stop_walsenders();

@@ -149,6 +149,8 @@ const std::array kTable = {
            "Sets the maximum interval between WAL receiver status reports to the sending server."},
     GucDef{"wal_retrieve_retry_interval", T::Int, C::Sighup, U::Ms, "5s", 1, kIntMax, {},
            "Sets the time to wait before retrying to retrieve WAL after a failed attempt."},
+    GucDef{"fault_points", T::String, C::Sighup, U::None, "", 0, 0, {},
+           "Arms fault points: NAME:ACTION[:nth=N][:times=N][:p=P][:seed=S], ..."},
     GucDef{"restart_after_crash", T::Bool, C::Sighup, U::None, "on", 0, 0, {},
            "Reinitialize server after backend crash."},
     GucDef{"log_min_messages", T::Enum, C::Sighup, U::None, "warning", 0, 0, kServerLevels,

@@ -1,5 +1,9 @@
 #include "config/guc_value.h"
 
+#include <vector>
+
+#include "faults/spec.h"
+
 #include "common/ascii.h"
 
 #include <array>
@@ -245,7 +249,14 @@ ParsedValue parse_value(const GucDef& def, std::string_view text) {
     case GucType::Int: return parse_int(def, text);
     case GucType::Real: return parse_real(def, text);
     case GucType::Enum: return parse_enum(def, text);
-    case GucType::String: return ok(GucValue{std::in_place_type<std::string>, std::string(text)});
+    case GucType::String: {
+      if (def.name == "fault_points") {
+        std::vector<faults::NamedSpec> entries;
+        std::string why;
+        if (!faults::parse_setting(text, &entries, &why)) return fail(quoted_invalid(def, text) + ": " + why);
+      }
+      return ok(GucValue{std::in_place_type<std::string>, std::string(text)});
+    }
   }
   return fail(quoted_invalid(def, text));
 }

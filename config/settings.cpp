@@ -42,6 +42,7 @@ Settings Config::settings() const {
   s.wal_keep_size_bytes = bytes(*this, "wal_keep_size");
   s.fsync = get_bool("fsync");
   s.synchronous_standby_names = get_string("synchronous_standby_names");
+  s.fault_points = get_string("fault_points");
   s.primary_conninfo = get_string("primary_conninfo");
   s.primary_slot_name = get_string("primary_slot_name");
   s.hot_standby_feedback = get_bool("hot_standby_feedback");

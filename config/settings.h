@@ -36,6 +36,7 @@ struct Settings {
   std::uint64_t wal_keep_size_bytes = 0;
   bool fsync = true;
   std::string synchronous_standby_names;
+  std::string fault_points;  // SPEC 10.3, applied by the postmaster (faults/apply_setting.h)
   std::string primary_conninfo;
   std::string primary_slot_name;
   bool hot_standby_feedback = false;

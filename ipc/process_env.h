@@ -41,6 +41,9 @@ struct RecoveryShmem;
 namespace pmemu::syncrep {
 struct SyncRepShmem;
 }
+namespace pmemu::faults {
+struct Registry;
+}
 
 namespace pmemu::ipc {
 
@@ -57,6 +60,7 @@ struct SharedAreas {
   syncrep::SyncRepShmem* syncrep = nullptr;
   void* imessage = nullptr;     // room for the imessage area (imessage issue)
   std::size_t imessage_size = 0;
+  faults::Registry* faults = nullptr;
 };
 
 struct ProcessEnv {

@@ -148,9 +148,13 @@ int run_ps(const std::string& data_dir, bool json) {
   }
   if (json) std::printf("[");
   else std::printf("%7s  %-16s %-5s %-22s %-9s %s\n", "pid", "ptype", "state", "wait", "since", "title");
+  // A process parked by a fault point's `wait` shows the point, not the
+  // kernel's sleep function it happens to be in.
+  const auto parked = parked_at_fault_points(data_dir);
   for (std::size_t i = 0; i < procs.size(); ++i) {
     auto& p = procs[i];
-    const std::string wait = wait_channel(p.pid);
+    const auto at_point = parked.find(p.pid.get());
+    const std::string wait = at_point != parked.end() ? at_point->second : wait_channel(p.pid);
     if (json)
       std::printf("%s{\"pid\":%d,\"ptype\":\"%s\",\"state\":\"%c\",\"wait\":\"%s\",\"since\":\"%s\",\"title\":\"%s\"}",
                   i ? "," : "", p.pid.get(), json_escape(p.ptype).c_str(), p.state, json_escape(wait).c_str(),

@@ -72,6 +72,30 @@ void add_test_commands(CLI::App* app, std::function<int()>* action) {
   add_dir(diagnose_cmd, &diagnose_dir);
   diagnose_cmd->add_flag("--stacks", diagnose_stacks, "add a gdb backtrace of each process (gdb must be installed)");
   diagnose_cmd->callback([action] { *action = [] { return run_diagnose(diagnose_dir, diagnose_stacks); }; });
+  static FaultOptions fault;
+  auto* fault_cmd = app->add_subcommand("fault", "arm, wake up, clear or list fault points of a running cluster");
+  add_dir(fault_cmd, &fault.data_dir);
+  fault_cmd->require_subcommand(1);
+  auto* arm = fault_cmd->add_subcommand("arm", "arm a point: NAME ACTION (error fatal panic kill9 exit=N sleep=MS wait)");
+  arm->add_option("name", fault.name, "fault point")->required();
+  arm->add_option("action", fault.action, "what the point does when it fires")->required();
+  arm->add_option("--nth", fault.nth, "fire on the Nth hit only")->check(CLI::PositiveNumber);
+  arm->add_option("--times", fault.times, "fire at most N times")->check(CLI::PositiveNumber);
+  auto* seed = arm->add_option("--seed", fault.seed, "seed of the --probability draws");
+  arm->add_option("--probability", fault.probability, "fire each hit with probability P (0..1)")->needs(seed);
+  arm->add_option("--pid", fault.pid, "only in this process")->check(CLI::PositiveNumber);
+  auto* wakeup = fault_cmd->add_subcommand("wakeup", "let the processes parked at NAME go on");
+  wakeup->add_option("name", fault.name, "fault point")->required();
+  auto* clear = fault_cmd->add_subcommand("clear", "disarm NAME (or every point), waking what it parked");
+  clear->add_option("name", fault.name, "fault point");
+  auto* list = fault_cmd->add_subcommand("list", "every point: process, action, armed, hits, fired, parked pid");
+  for (auto* sub : {arm, wakeup, clear, list}) {
+    sub->fallthrough();
+    sub->callback([action, sub] {
+      fault.verb = sub->get_name();
+      *action = [] { return run_fault(fault); };
+    });
+  }
 }
 
 }  // namespace pmemu::pmctl

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +40,18 @@ struct KillOptions {
   bool all = false;
 };
 
+struct FaultOptions {
+  std::string data_dir;
+  std::string verb;  // arm | wakeup | clear | list
+  std::string name;  // the point ("" with clear: every point)
+  std::string action;
+  std::uint64_t nth = 0;
+  std::uint64_t times = 0;
+  std::string probability;  // "" = always
+  std::uint64_t seed = 0;
+  std::int64_t pid = 0;
+};
+
 [[nodiscard]] int run_events(const EventsOptions& opts);
 [[nodiscard]] int run_wait_event(const WaitEventOptions& opts);
 [[nodiscard]] int run_expect(const ExpectOptions& opts);
@@ -45,6 +59,9 @@ struct KillOptions {
 [[nodiscard]] int run_kill(const KillOptions& opts);
 // Always 0: a diagnosis of a stopped cluster is still a diagnosis.
 [[nodiscard]] int run_diagnose(const std::string& data_dir, bool stacks);
+[[nodiscard]] int run_fault(const FaultOptions& opts);
+// pid -> "FaultPoint:NAME" for every process parked by a `wait` action.
+[[nodiscard]] std::map<long long, std::string> parked_at_fault_points(const std::string& data_dir);
 
 // DATADIR/events.jsonl, and its whole text ("" if absent).
 [[nodiscard]] std::string events_path(const std::string& data_dir);

@@ -36,7 +36,7 @@ struct Proc {
   bool forked = false;
   bool ended = false;
   WallTime end;
-  LaneEnd end_kind = LaneEnd::kOpen;
+  LaneEnd end_kind = LaneEnd::Open;
   std::string end_label;
   std::string end_event;
   bool asked_to_stop = false;
@@ -59,17 +59,17 @@ long long number(const EventLine& e, std::string_view name, long long otherwise)
 }
 
 LaneKind kind_of(const std::string& ptype) {
-  if (ptype == "postmaster") return LaneKind::kPostmaster;
-  if (ptype == "startup") return LaneKind::kStartup;
-  if (ptype == "checkpointer") return LaneKind::kCheckpointer;
-  if (ptype == "walreceiver") return LaneKind::kWalreceiver;
-  if (ptype == "walsender") return LaneKind::kWalsender;
-  if (ptype == "client backend") return LaneKind::kBackend;
-  return LaneKind::kOther;
+  if (ptype == "postmaster") return LaneKind::Postmaster;
+  if (ptype == "startup") return LaneKind::Startup;
+  if (ptype == "checkpointer") return LaneKind::Checkpointer;
+  if (ptype == "walreceiver") return LaneKind::Walreceiver;
+  if (ptype == "walsender") return LaneKind::Walsender;
+  if (ptype == "client backend") return LaneKind::Backend;
+  return LaneKind::Other;
 }
 
 std::string row_label(const Lane& l) {
-  if (l.kind == LaneKind::kWalsender && !l.app.empty()) return "walsender " + l.app;
+  if (l.kind == LaneKind::Walsender && !l.app.empty()) return "walsender " + l.app;
   return l.ptype.empty() ? "process" : l.ptype;
 }
 
@@ -115,7 +115,7 @@ class ProcBuilder {
     for (Proc& p : procs) {
       if (p.ended) continue;
       p.end = std::max(data_end, p.last_seen);
-      p.end_kind = LaneEnd::kOpen;
+      p.end_kind = LaneEnd::Open;
       p.end_label = "running";
       p.end_event = "no exit recorded: alive when the events end, or gone unseen since (its last event at " +
                     format_date(p.last_seen) + "T" + format_time_of_day(p.last_seen, 6) + "Z)";
@@ -161,7 +161,7 @@ class ProcBuilder {
 
   void vanish(std::size_t i, WallTime when, const std::string& why) {
     const Proc& p = procs[i];
-    close(i, p.last_seen, LaneEnd::kVanished, "gone",
+    close(i, p.last_seen, LaneEnd::Vanished, "gone",
           "no exit recorded; gone unseen by " + format_time_of_day(when, 6) + " (" + why + ")");
   }
 
@@ -201,7 +201,7 @@ class ProcBuilder {
       procs[w].states.emplace_back(t, &e);
     } else if (ev == "postmaster_exit") {
       const long long code = number(e, "code", -1);
-      close(w, t, code == 0 ? LaneEnd::kClean : LaneEnd::kError, "exit " + std::to_string(code), event_tooltip(e));
+      close(w, t, code == 0 ? LaneEnd::Clean : LaneEnd::Error, "exit " + std::to_string(code), event_tooltip(e));
       vanish_all(t, "the postmaster exited");
     } else {
       if (ev == "walsender_state" && e.get("app")) procs[w].app = field(e, "app");
@@ -217,36 +217,36 @@ class ProcBuilder {
     if (type == "walsender") p.ptype = type;
     std::string tip = event_tooltip(e);
     if (e.get("signal")) {
-      close(c, t, LaneEnd::kKilled, field(e, "signal"), std::move(tip));
+      close(c, t, LaneEnd::Killed, field(e, "signal"), std::move(tip));
       return;
     }
     const std::string code = "exit " + std::to_string(number(e, "code", -1));
     if (p.asked_to_stop)
-      close(c, t, LaneEnd::kQuit, "quit (" + code + ")", std::move(tip));
+      close(c, t, LaneEnd::Quit, "quit (" + code + ")", std::move(tip));
     else if (number(e, "code", -1) == 0)
-      close(c, t, LaneEnd::kClean, code, std::move(tip));
+      close(c, t, LaneEnd::Clean, code, std::move(tip));
     else
-      close(c, t, LaneEnd::kError, code, std::move(tip));
+      close(c, t, LaneEnd::Error, code, std::move(tip));
   }
 };
 
 // Events with a shape of their own; any other is a kOther mark named by its ev.
 MarkKind mark_kind(const EventLine& e) {
-  static const std::map<std::string, MarkKind, std::less<>> kinds{{"checkpoint_start", MarkKind::kCheckpoint},
-                                                                  {"checkpoint_done", MarkKind::kCheckpoint},
-                                                                  {"promote", MarkKind::kPromote},
-                                                                  {"refused", MarkKind::kRefused},
-                                                                  {"redo_start", MarkKind::kRedo},
-                                                                  {"redo_done", MarkKind::kRedo},
-                                                                  {"reinit", MarkKind::kReinit},
-                                                                  {"ready", MarkKind::kReady},
-                                                                  {"shutdown_request", MarkKind::kShutdownRequest},
-                                                                  {"walsender_state", MarkKind::kWalsender},
-                                                                  {"walreceiver_state", MarkKind::kWalreceiver},
-                                                                  {"fault_hit", MarkKind::kFault}};
+  static const std::map<std::string, MarkKind, std::less<>> kinds{{"checkpoint_start", MarkKind::Checkpoint},
+                                                                  {"checkpoint_done", MarkKind::Checkpoint},
+                                                                  {"promote", MarkKind::Promote},
+                                                                  {"refused", MarkKind::Refused},
+                                                                  {"redo_start", MarkKind::Redo},
+                                                                  {"redo_done", MarkKind::Redo},
+                                                                  {"reinit", MarkKind::Reinit},
+                                                                  {"ready", MarkKind::Ready},
+                                                                  {"shutdown_request", MarkKind::ShutdownRequest},
+                                                                  {"walsender_state", MarkKind::Walsender},
+                                                                  {"walreceiver_state", MarkKind::Walreceiver},
+                                                                  {"fault_hit", MarkKind::Fault}};
   auto it = kinds.find(field(e, "ev"));
-  if (it == kinds.end()) return MarkKind::kOther;
-  if (it->second == MarkKind::kCheckpoint && field(e, "kind") == "shutdown") return MarkKind::kShutdownCheckpoint;
+  if (it == kinds.end()) return MarkKind::Other;
+  if (it->second == MarkKind::Checkpoint && field(e, "kind") == "shutdown") return MarkKind::ShutdownCheckpoint;
   return it->second;
 }
 
@@ -254,22 +254,22 @@ MarkKind mark_kind(const EventLine& e) {
 std::string mark_label(const EventLine& e) {
   const std::string ev = field(e, "ev");
   switch (mark_kind(e)) {
-    case MarkKind::kCheckpoint:
+    case MarkKind::Checkpoint:
       if (ev == "checkpoint_start") return "";
       return field(e, "kind") == "restartpoint" ? "restartpoint" : "checkpoint " + field(e, "kind");
-    case MarkKind::kShutdownCheckpoint: return ev == "checkpoint_start" ? "" : "shutdown checkpoint";
-    case MarkKind::kPromote: return "promote tli " + field(e, "tli");
-    case MarkKind::kRefused: return "refused " + field(e, "sqlstate");
-    case MarkKind::kRedo: return (ev == "redo_start" ? "redo from " : "redo done ") + field(e, "lsn");
-    case MarkKind::kReinit: return "reinit gen " + field(e, "gen");
-    case MarkKind::kReady: return field(e, "read_only") == "true" ? "ready (read-only)" : "ready";
-    case MarkKind::kShutdownRequest: return field(e, "mode") + " shutdown";
-    case MarkKind::kWalsender: return field(e, "state");
-    case MarkKind::kWalreceiver: return field(e, "status");
-    case MarkKind::kFault:
+    case MarkKind::ShutdownCheckpoint: return ev == "checkpoint_start" ? "" : "shutdown checkpoint";
+    case MarkKind::Promote: return "promote tli " + field(e, "tli");
+    case MarkKind::Refused: return "refused " + field(e, "sqlstate");
+    case MarkKind::Redo: return (ev == "redo_start" ? "redo from " : "redo done ") + field(e, "lsn");
+    case MarkKind::Reinit: return "reinit gen " + field(e, "gen");
+    case MarkKind::Ready: return field(e, "read_only") == "true" ? "ready (read-only)" : "ready";
+    case MarkKind::ShutdownRequest: return field(e, "mode") + " shutdown";
+    case MarkKind::Walsender: return field(e, "state");
+    case MarkKind::Walreceiver: return field(e, "status");
+    case MarkKind::Fault:
       return "fault " + (e.get("name") ? field(e, "name") : field(e, "point")) +
              (e.get("action") ? " " + field(e, "action") : "");
-    case MarkKind::kOther: return ev;
+    case MarkKind::Other: return ev;
   }
   return ev;
 }
@@ -278,7 +278,7 @@ std::string mark_label(const EventLine& e) {
 using RowKey = std::tuple<int, std::string>;
 
 RowKey row_key(const Lane& l) {
-  return {static_cast<int>(l.kind), l.kind == LaneKind::kWalsender ? l.app : l.kind == LaneKind::kOther ? l.ptype : ""};
+  return {static_cast<int>(l.kind), l.kind == LaneKind::Walsender ? l.app : l.kind == LaneKind::Other ? l.ptype : ""};
 }
 
 class Layouter {
@@ -360,21 +360,21 @@ class Layouter {
   // Many client backends on a node: the short-lived ones become one row.
   void collapse(const std::vector<std::size_t>& lanes) {
     std::size_t backends = 0;
-    for (std::size_t li : lanes) backends += out_.lanes[li].kind == LaneKind::kBackend;
+    for (std::size_t li : lanes) backends += out_.lanes[li].kind == LaneKind::Backend;
     if (backends <= opts_.collapse_over) return;
     const auto span = out_.end - out_.start;
     const auto shortest_kept =
         microseconds(static_cast<long long>(static_cast<double>(span.count()) * opts_.collapse_fraction));
     for (std::size_t li : lanes) {
       Lane& l = out_.lanes[li];
-      if (l.kind == LaneKind::kBackend && l.end - l.start < shortest_kept) l.collapsed = true;
+      if (l.kind == LaneKind::Backend && l.end - l.start < shortest_kept) l.collapsed = true;
     }
   }
 
   void density(std::size_t n, const std::vector<std::size_t>& lanes) {
     Row row;
     row.node = n;
-    row.kind = LaneKind::kBackend;
+    row.kind = LaneKind::Backend;
     row.density = true;
     const std::size_t bins = std::max<std::size_t>(opts_.density_bins, 1);
     row.alive.assign(bins, 0);
@@ -389,7 +389,7 @@ class Layouter {
       if (!l.collapsed) continue;
       ++row.collapsed_count;
       for (std::size_t b = bin(l.start); b <= bin(l.end); ++b) ++row.alive[b];
-      if (!l.clipped_end && (l.end_kind == LaneEnd::kError || l.end_kind == LaneEnd::kKilled))
+      if (!l.clipped_end && (l.end_kind == LaneEnd::Error || l.end_kind == LaneEnd::Killed))
         ++row.bad_ends[bin(l.end)];
       l.row = out_.rows.size();
     }
@@ -455,12 +455,12 @@ class Layouter {
 
 const char* lane_end_name(LaneEnd e) {
   switch (e) {
-    case LaneEnd::kClean: return "clean exit";
-    case LaneEnd::kError: return "error exit";
-    case LaneEnd::kKilled: return "killed by a signal";
-    case LaneEnd::kQuit: return "quit by the postmaster";
-    case LaneEnd::kVanished: return "gone, no exit recorded";
-    case LaneEnd::kOpen: return "running when the events end";
+    case LaneEnd::Clean: return "clean exit";
+    case LaneEnd::Error: return "error exit";
+    case LaneEnd::Killed: return "killed by a signal";
+    case LaneEnd::Quit: return "quit by the postmaster";
+    case LaneEnd::Vanished: return "gone, no exit recorded";
+    case LaneEnd::Open: return "running when the events end";
   }
   return "?";
 }

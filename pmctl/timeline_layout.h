@@ -42,23 +42,23 @@ struct TimelineOptions {
 
 // How a lane ends.
 enum class LaneEnd {
-  kClean,     // exit code 0, nobody asked it to
-  kError,     // exit code != 0, nobody asked it to
-  kKilled,    // ended by a signal (kill -9, abort)
-  kQuit,      // exited after a stop signal from the postmaster (SIGTERM, SIGQUIT, SIGUSR2...)
-  kVanished,  // no exit recorded, but the node restarted or its postmaster exited: gone unseen
-  kOpen,      // no exit recorded and nothing says it is gone: alive when the events end
+  Clean,     // exit code 0, nobody asked it to
+  Error,     // exit code != 0, nobody asked it to
+  Killed,    // ended by a signal (kill -9, abort)
+  Quit,      // exited after a stop signal from the postmaster (SIGTERM, SIGQUIT, SIGUSR2...)
+  Vanished,  // no exit recorded, but the node restarted or its postmaster exited: gone unseen
+  Open,      // no exit recorded and nothing says it is gone: alive when the events end
 };
 [[nodiscard]] const char* lane_end_name(LaneEnd e);
 
 // A process kind's order on its node; also the key of row sharing.
-enum class LaneKind { kPostmaster, kStartup, kCheckpointer, kWalreceiver, kWalsender, kBackend, kOther };
+enum class LaneKind { Postmaster, Startup, Checkpointer, Walreceiver, Walsender, Backend, Other };
 
 struct Lane {
   std::size_t node = 0;
   std::size_t row = 0;  // index into TimelineLayout::rows
   Pid pid;
-  LaneKind kind = LaneKind::kOther;
+  LaneKind kind = LaneKind::Other;
   std::string ptype;  // the last §4 type seen (a connection's lane says walsender once it is one)
   std::string app;    // a walsender's application name
   int gen = 0;
@@ -67,7 +67,7 @@ struct Lane {
   bool forked = false;         // start is its fork (else its first event, or the window's left edge)
   bool clipped_start = false;  // began before the window
   bool clipped_end = false;    // ends after the window
-  LaneEnd end_kind = LaneEnd::kOpen;
+  LaneEnd end_kind = LaneEnd::Open;
   std::string end_label;   // "exit 0", "exit 1", "SIGKILL", "quit (exit 0)", "gone", "running"
   std::string end_event;   // the tooltip: the event that ended it, or why there is none
   bool collapsed = false;  // drawn only as part of its node's density row
@@ -75,7 +75,7 @@ struct Lane {
 
 struct Row {
   std::size_t node = 0;
-  LaneKind kind = LaneKind::kOther;
+  LaneKind kind = LaneKind::Other;
   std::string label;  // "postmaster", "walsender s1", "client backend", "client backends (density)"
   bool density = false;
   std::vector<std::size_t> lanes;  // in start order; none for a density row
@@ -88,25 +88,25 @@ struct Row {
 };
 
 enum class MarkKind {
-  kCheckpoint,          // checkpoint_start / checkpoint_done (restartpoints too)
-  kShutdownCheckpoint,  // kind=shutdown: stands out, and a guide line crosses its node
-  kPromote,
-  kRefused,
-  kRedo,
-  kReinit,
-  kReady,
-  kShutdownRequest,
-  kWalsender,    // walsender_state
-  kWalreceiver,  // walreceiver_state
-  kFault,        // fault_hit
-  kOther,        // any other event, drawn plainly
+  Checkpoint,          // checkpoint_start / checkpoint_done (restartpoints too)
+  ShutdownCheckpoint,  // kind=shutdown: stands out, and a guide line crosses its node
+  Promote,
+  Refused,
+  Redo,
+  Reinit,
+  Ready,
+  ShutdownRequest,
+  Walsender,    // walsender_state
+  Walreceiver,  // walreceiver_state
+  Fault,        // fault_hit
+  Other,        // any other event, drawn plainly
 };
 
 struct Mark {
   std::size_t row = 0;
   std::optional<std::size_t> lane;  // none on a density row
   WallTime t;
-  MarkKind kind = MarkKind::kOther;
+  MarkKind kind = MarkKind::Other;
   std::string label;    // short text next to it
   std::string tooltip;  // the event: ts, pid, ev, fields
 };

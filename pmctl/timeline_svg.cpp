@@ -45,13 +45,13 @@ std::string title(std::string_view text) { return "<title>" + esc(text) + "</tit
 
 const char* kind_colour(LaneKind k) {
   switch (k) {
-    case LaneKind::kPostmaster: return "#222222";
-    case LaneKind::kStartup: return "#8c564b";
-    case LaneKind::kCheckpointer: return "#137a7a";
-    case LaneKind::kWalreceiver: return "#1f77b4";
-    case LaneKind::kWalsender: return "#7b4fb0";
-    case LaneKind::kBackend: return "#6f6f6f";
-    case LaneKind::kOther: return "#555555";
+    case LaneKind::Postmaster: return "#222222";
+    case LaneKind::Startup: return "#8c564b";
+    case LaneKind::Checkpointer: return "#137a7a";
+    case LaneKind::Walreceiver: return "#1f77b4";
+    case LaneKind::Walsender: return "#7b4fb0";
+    case LaneKind::Backend: return "#6f6f6f";
+    case LaneKind::Other: return "#555555";
   }
   return "#555555";
 }
@@ -159,7 +159,7 @@ class Writer {
 
   static double height(const Row& r) {
     if (r.density) return kDensityRow;
-    return r.kind == LaneKind::kPostmaster ? kPostmasterRow : kRowHeight;
+    return r.kind == LaneKind::Postmaster ? kPostmasterRow : kRowHeight;
   }
   double x(WallTime t) const {
     return kLeft + static_cast<double>((t - l_.start).count()) / static_cast<double>(span_us_) * plot_w_;
@@ -221,7 +221,7 @@ class Writer {
       if (l_.rows[b.row].node == n) band(b);
     for (std::size_t r = node.first_row; r < node.first_row + node.row_count; ++r) row(r);
     for (const Mark& m : l_.marks)
-      if (l_.rows[m.row].node == n && m.kind == MarkKind::kShutdownCheckpoint && !m.label.empty())
+      if (l_.rows[m.row].node == n && m.kind == MarkKind::ShutdownCheckpoint && !m.label.empty())
         guide(m, top + kNodeHeader, bottom);
     for (const Arrow& a : l_.arrows)
       if (l_.rows[a.to_row].node == n) arrow(a);
@@ -287,7 +287,7 @@ class Writer {
     out_ += "<g class=\"lane\" data-pid=\"" + pid + "\" data-kind=\"" + esc(l.ptype) + "\" data-start=\"" + num(x0) +
             "\" data-end=\"" + num(x1) + "\" data-end-kind=\"" + lane_end_name(l.end_kind) + "\">";
     out_ += "<line x1=\"" + num(x0) + "\" y1=\"" + num(y) + "\" x2=\"" + num(std::max(x1, x0 + 0.5)) + "\" y2=\"" +
-            num(y) + "\" stroke=\"" + colour + "\" stroke-width=\"" + (l.kind == LaneKind::kPostmaster ? "3" : "2") +
+            num(y) + "\" stroke=\"" + colour + "\" stroke-width=\"" + (l.kind == LaneKind::Postmaster ? "3" : "2") +
             "\">" + title(what) + "</line>";
     if (l.forked)
       out_ += "<circle cx=\"" + num(x0) + "\" cy=\"" + num(y) + "\" r=\"2.5\" fill=\"#fff\" stroke=\"" + colour +
@@ -312,34 +312,34 @@ class Writer {
     std::string shape;
     const std::string t = title(tip);
     switch (l.end_kind) {
-      case LaneEnd::kClean:
+      case LaneEnd::Clean:
         shape = "<circle class=\"end\" cx=\"" + num(x1) + "\" cy=\"" + num(y) + "\" r=\"3.5\" fill=\"#2ca02c\">" + t +
                 "</circle>";
         break;
-      case LaneEnd::kQuit:
+      case LaneEnd::Quit:
         shape = "<rect class=\"end\" x=\"" + num(x1 - 1.5) + "\" y=\"" + num(y - 6) +
                 "\" width=\"3\" height=\"12\" fill=\"#1f5fb4\">" + t + "</rect>";
         break;
-      case LaneEnd::kError:
+      case LaneEnd::Error:
         shape = "<path class=\"end\" d=\"M" + num(x1 - 4) + " " + num(y - 4) + " L" + num(x1 + 4) + " " + num(y + 4) +
                 " M" + num(x1 - 4) + " " + num(y + 4) + " L" + num(x1 + 4) + " " + num(y - 4) +
                 "\" stroke=\"#e07000\" stroke-width=\"2.5\">" + t + "</path>";
         break;
-      case LaneEnd::kKilled:
+      case LaneEnd::Killed:
         shape = "<rect class=\"end\" x=\"" + num(x1 - 4) + "\" y=\"" + num(y - 4) +
                 "\" width=\"8\" height=\"8\" fill=\"#c00000\">" + t + "</rect>";
         break;
-      case LaneEnd::kVanished:
+      case LaneEnd::Vanished:
         shape = "<text class=\"end\" x=\"" + num(x1 - 3) + "\" y=\"" + num(y + 4) +
                 "\" font-weight=\"bold\" fill=\"#888\">?" + t + "</text>";
         break;
-      case LaneEnd::kOpen:
+      case LaneEnd::Open:
         shape = "<path class=\"end\" d=\"M" + num(x1 - 6) + " " + num(y - 4) + " L" + num(x1) + " " + num(y) + " L" +
                 num(x1 - 6) + " " + num(y + 4) + "Z\" fill=\"#777\">" + t + "</path>";
         break;
     }
     out_ += shape;
-    if (l.end_kind != LaneEnd::kClean && l.end_kind != LaneEnd::kOpen && beside_[l.row].fits(x1 + 6, l.end_label))
+    if (l.end_kind != LaneEnd::Clean && l.end_kind != LaneEnd::Open && beside_[l.row].fits(x1 + 6, l.end_label))
       out_ +=
           "<text x=\"" + num(x1 + 6) + "\" y=\"" + num(y + 3.5) + "\" class=\"small\">" + esc(l.end_label) + "</text>";
   }
@@ -403,7 +403,7 @@ class Writer {
     const double lx = px - 2 + w > width_ - 8 ? px + 2 - w : px - 2;
     if (!m.label.empty() && above_[m.row].fits(lx, m.label))
       out_ += "<text x=\"" + num(lx) + "\" y=\"" + num(y - 6) + "\" class=\"small" +
-              (m.kind == MarkKind::kShutdownCheckpoint ? " ckpt" : "") + "\">" + esc(m.label) + "</text>";
+              (m.kind == MarkKind::ShutdownCheckpoint ? " ckpt" : "") + "\">" + esc(m.label) + "</text>";
     out_ += "</g>\n";
   }
 
@@ -428,26 +428,26 @@ class Writer {
   // `start`: the first of a pair (checkpoint_start), drawn hollow.
   static std::string mark_shape(MarkKind k, bool start, double px, double y, const std::string& t) {
     switch (k) {
-      case MarkKind::kCheckpoint: return diamond(px, y, 4.5, start ? "#ffffff" : "#137a7a", "#137a7a", t);
-      case MarkKind::kShutdownCheckpoint: return diamond(px, y, 7, start ? "#ffffff" : "#c00000", "#c00000", t);
-      case MarkKind::kPromote: return triangle(px, y, 6, true, "#e0a000", t);
-      case MarkKind::kRefused:
+      case MarkKind::Checkpoint: return diamond(px, y, 4.5, start ? "#ffffff" : "#137a7a", "#137a7a", t);
+      case MarkKind::ShutdownCheckpoint: return diamond(px, y, 7, start ? "#ffffff" : "#c00000", "#c00000", t);
+      case MarkKind::Promote: return triangle(px, y, 6, true, "#e0a000", t);
+      case MarkKind::Refused:
         return "<rect x=\"" + num(px - 3.5) + "\" y=\"" + num(y - 3.5) +
                "\" width=\"7\" height=\"7\" fill=\"#fff\" stroke=\"#e07000\" stroke-width=\"2\">" + t + "</rect>";
-      case MarkKind::kRedo:
+      case MarkKind::Redo:
         return "<rect x=\"" + num(px - 3.5) + "\" y=\"" + num(y - 3.5) +
                "\" width=\"7\" height=\"7\" fill=\"#8c564b\">" + t + "</rect>";
-      case MarkKind::kReinit: return circle(px, y, 6, "#d0007a", t);
-      case MarkKind::kReady: return circle(px, y, 4.5, "#2ca02c", t);
-      case MarkKind::kShutdownRequest: return triangle(px, y, 6, false, "#d62728", t);
-      case MarkKind::kWalsender: return circle(px, y, 3.5, "#7b4fb0", t);
-      case MarkKind::kWalreceiver: return circle(px, y, 3.5, "#1f77b4", t);
-      case MarkKind::kFault:
+      case MarkKind::Reinit: return circle(px, y, 6, "#d0007a", t);
+      case MarkKind::Ready: return circle(px, y, 4.5, "#2ca02c", t);
+      case MarkKind::ShutdownRequest: return triangle(px, y, 6, false, "#d62728", t);
+      case MarkKind::Walsender: return circle(px, y, 3.5, "#7b4fb0", t);
+      case MarkKind::Walreceiver: return circle(px, y, 3.5, "#1f77b4", t);
+      case MarkKind::Fault:
         return "<path d=\"M" + num(px + 1) + " " + num(y - 8) + " L" + num(px - 4) + " " + num(y + 1) + " L" + num(px) +
                " " + num(y + 1) + " L" + num(px - 1) + " " + num(y + 8) + " L" + num(px + 4) + " " + num(y - 1) + " L" +
                num(px) + " " + num(y - 1) + "Z\" fill=\"#ff2020\" stroke=\"#600\" stroke-width=\"0.6\">" + t +
                "</path>";
-      case MarkKind::kOther: return circle(px, y, 3, "#999999", t);
+      case MarkKind::Other: return circle(px, y, 3, "#999999", t);
     }
     return "";
   }
@@ -490,17 +490,17 @@ class Writer {
     out_ += "<text x=\"10\" y=\"" + num(y) + "\" class=\"row\">marks</text>";
     lx = kLeft;
     const double my = y;
-    item(mark_shape(MarkKind::kShutdownCheckpoint, false, lx, my, none), "shutdown checkpoint (start hollow)");
-    item(mark_shape(MarkKind::kCheckpoint, false, lx, my, none), "checkpoint");
-    item(mark_shape(MarkKind::kShutdownRequest, false, lx, my, none), "stop request");
-    item(mark_shape(MarkKind::kReady, false, lx, my, none), "ready");
-    item(mark_shape(MarkKind::kReinit, false, lx, my, none), "reinit");
-    item(mark_shape(MarkKind::kRedo, false, lx, my, none), "redo");
-    item(mark_shape(MarkKind::kPromote, false, lx, my, none), "promote");
-    item(mark_shape(MarkKind::kRefused, false, lx, my, none), "refused");
-    item(mark_shape(MarkKind::kWalsender, false, lx, my, none), "walsender state");
-    item(mark_shape(MarkKind::kWalreceiver, false, lx, my, none), "walreceiver state");
-    item(mark_shape(MarkKind::kFault, false, lx, my, none), "fault hit");
+    item(mark_shape(MarkKind::ShutdownCheckpoint, false, lx, my, none), "shutdown checkpoint (start hollow)");
+    item(mark_shape(MarkKind::Checkpoint, false, lx, my, none), "checkpoint");
+    item(mark_shape(MarkKind::ShutdownRequest, false, lx, my, none), "stop request");
+    item(mark_shape(MarkKind::Ready, false, lx, my, none), "ready");
+    item(mark_shape(MarkKind::Reinit, false, lx, my, none), "reinit");
+    item(mark_shape(MarkKind::Redo, false, lx, my, none), "redo");
+    item(mark_shape(MarkKind::Promote, false, lx, my, none), "promote");
+    item(mark_shape(MarkKind::Refused, false, lx, my, none), "refused");
+    item(mark_shape(MarkKind::Walsender, false, lx, my, none), "walsender state");
+    item(mark_shape(MarkKind::Walreceiver, false, lx, my, none), "walreceiver state");
+    item(mark_shape(MarkKind::Fault, false, lx, my, none), "fault hit");
     y += 22;
     out_ += "<text x=\"10\" y=\"" + num(y) + "\" class=\"row\">signals (arrows)</text>";
     lx = kLeft;

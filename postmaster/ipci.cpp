@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "checkpoint/checkpointer_shmem.h"
+#include "faults/registry.h"
 #include "ipc/imessage_area.h"
 #include "kv/kv_table.h"
 #include "shmem/pmsignal.h"
@@ -48,7 +49,8 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
             add_area(&total, walsnd_bytes, &off.walsnd) && add_area(&total, replication::WalRcvData::shmem_size(), &off.walrcv) &&
             add_area(&total, recovery::RecoveryShmem::shmem_size(), &off.recovery) &&
             add_area(&total, syncrep::SyncRepShmem::shmem_size(p.num_child_slots), &off.syncrep) &&
-            add_area(&total, ipc::imessage::shmem_size(p.imessage_bytes, p.num_child_slots), &off.imessage);
+            add_area(&total, ipc::imessage::shmem_size(p.imessage_bytes, p.num_child_slots), &off.imessage) &&
+            add_area(&total, faults::Registry::shmem_size(), &off.faults);
   if (!ok) {
     *error = "shared memory size overflows: reduce kv_table_size or imessage_buffer_size";
     return nullptr;
@@ -79,6 +81,8 @@ std::unique_ptr<shmem::Segment> create_shared_memory(std::uint64_t key, const Sh
   areas->imessage = base + off.imessage;
   ipc::imessage::shmem_init(areas->imessage, p.imessage_bytes, p.num_child_slots);
   areas->imessage_size = off.imessage_size;
+  areas->faults = faults::Registry::shmem_init(base + off.faults);
+  faults::set_registry(areas->faults);
   return seg;
 }
 

@@ -5,6 +5,8 @@
 
 #include "checkpointer/checkpointer_main.h"
 #include "common/elog.h"
+#include "faults/registry.h"
+#include "ipc/child_exit.h"
 #include "ipc/my_mailbox.h"
 #include "ipc/pm_death.h"
 #include "ipc/process_env.h"
@@ -59,6 +61,10 @@ class SignalsBlocked {
 // children. Children still end with the postmaster: they watch it through
 // the death pipe, and every shutdown signals each child by pid. Then the
 // signals the postmaster blocked across fork() are let in.
+// A child parked at a fault point still ends with the postmaster and on
+// SIGQUIT (which it may catch as a flag, as backends do).
+bool child_leaves_fault_wait() { return !ipc::postmaster_alive() || ipc::pending(ipc::Sig::Quit); }
+
 void become_child(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listeners, SignalsBlocked& blocked) {
   (void)::setsid();
   for (auto& l : *listeners) l.fd.reset();
@@ -78,12 +84,16 @@ void become_child(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* lis
       _exit(1);
     }
   }
+  faults::set_process_hooks({.has_client = kind == ChildKind::Backend,
+                             .exit_process = ipc::exit_child_cleanly,
+                             .leave_wait = child_leaves_fault_wait});
   blocked.restore();
 }
 
 }  // namespace
 
 Pid launch_aux(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listeners) {
+  (void)FAULT_POINT("postmaster.before_fork");
   SignalsBlocked blocked;
   pid_t pid = ::fork();
   if (pid != 0) return Pid{pid > 0 ? pid : 0};
@@ -94,6 +104,7 @@ Pid launch_aux(ChildKind kind, ChildSlot slot, std::vector<ListenSocket>* listen
 }
 
 Pid launch_connection(const backend::ConnectionStart& conn, ChildSlot slot, std::vector<ListenSocket>* listeners) {
+  (void)FAULT_POINT("postmaster.before_fork");
   SignalsBlocked blocked;
   pid_t pid = ::fork();
   if (pid != 0) return Pid{pid > 0 ? pid : 0};

@@ -12,6 +12,8 @@
 #include "common/elog.h"
 #include "events/events.h"
 #include "checkpoint/checkpointer_shmem.h"
+#include "faults/registry.h"
+#include "faults/setting.h"
 #include "ipc/process_env.h"
 #include "ipc/signals.h"
 #include "postmaster/children.h"
@@ -38,15 +40,30 @@ backend::Admission to_backend_admission(ConnAdmission a) {
   return backend::Admission::ShuttingDown;
 }
 
+// postmaster.before_state.<STATE>: the catalogue lists them in PmState order.
+faults::PointId before_state_point(PmState s) {
+  static_assert(faults::point_id("postmaster.before_state.PM_NO_CHILDREN") -
+                    faults::point_id("postmaster.before_state.PM_INIT") ==
+                static_cast<int>(PmState::NoChildren) - static_cast<int>(PmState::Init));
+  return faults::point_id("postmaster.before_state.PM_INIT") + static_cast<faults::PointId>(s);
+}
+
+// In the postmaster, `wait` parks the loop; SIGQUIT (immediate stop) ends the
+// park so the loop can act on it. Nothing here touches a shared lock.
+bool postmaster_leaves_fault_wait() { return ipc::pending(ipc::Sig::Quit); }
+
 class Server {
  public:
   explicit Server(ServerSetup& s)
       : setup_(s), children_(s.shmem_params.num_child_slots) {
+    faults::set_process_hooks({.in_postmaster = true, .leave_wait = postmaster_leaves_fault_wait});
     ctx_.restart_after_crash = ipc::env().settings.restart_after_crash;
     ctx_.hot_standby = ipc::env().settings.hot_standby;
   }
 
   int run() {
+    apply_fault_setting();
+    (void)faults::check(before_state_point(PmState::Init));
     dispatch(EvStart{});
     while (!exit_code_) {
       wait_for_work();
@@ -68,9 +85,24 @@ class Server {
     if (st.ctx.shutdown != ctx_.shutdown) events::emit("shutdown_request", {{"mode", shutdown_mode_name(st.ctx.shutdown)}});
     ctx_ = st.ctx;
     if (!ctx_.abort_timer_running) abort_deadline_.reset();
-    for (auto& a : st.actions) {
+    // postmaster.before_state.<STATE> fires before every action of the step
+    // that leads to STATE (the signals and forks pm_state orders before the
+    // change itself), so a `wait` there holds the whole transition.
+    bool transition_start = true;
+    for (std::size_t i = 0; i < st.actions.size(); ++i) {
       if (exit_code_) break;
-      perform(a);
+      if (transition_start) check_before_next_state(st.actions, i);
+      transition_start = std::holds_alternative<ActStateChange>(st.actions[i]);
+      perform(st.actions[i]);
+    }
+  }
+
+  static void check_before_next_state(const std::vector<PmAction>& actions, std::size_t from) {
+    for (std::size_t j = from; j < actions.size(); ++j) {
+      if (auto* sc = std::get_if<ActStateChange>(&actions[j])) {
+        (void)faults::check(before_state_point(sc->to));
+        return;
+      }
     }
   }
 
@@ -158,6 +190,14 @@ class Server {
     events::emit("fork", {{"child_pid", pid.get()}, {"child_type", child_kind(kind).backend_type}});
   }
 
+  // Arms the fault_points setting's points in the current segment (SPEC 10.3).
+  void apply_fault_setting() {
+    applied_fault_points_ = ipc::env().settings.fault_points;
+    std::string error;
+    if (!faults::apply_setting(*ipc::env().areas.faults, applied_fault_points_, &fault_setting_names_, &error))
+      elog::log(elog::Level::Log, "could not apply fault_points: " + error);
+  }
+
   void reinit_shared_memory() {
     setup_.segment->remove();
     setup_.segment.reset();
@@ -173,6 +213,8 @@ class Server {
     update_lock_file_shmem(ipc::env().data_dir, setup_.shm_key, gen);
     events::set_generation(static_cast<int>(gen - 1));  // children forked from now on inherit it
     events::emit("reinit");
+    fault_setting_names_.clear();  // the new segment has nothing armed
+    apply_fault_setting();
   }
 
   void wait_for_work() {
@@ -281,6 +323,7 @@ class Server {
     }
     e.settings = e.config.settings();
     elog::set_min_level(e.settings.log_min_messages);
+    if (e.settings.fault_points != applied_fault_points_) apply_fault_setting();  // before config_reloaded: tests wait on it
     events::emit("config_reloaded", {{"log_min_messages", elog::level_name(elog::min_level())}});
     if (auto err = ipc::load_auth_files(); !err.empty())
       elog::log(elog::Level::Log, err + "; pg_hba.conf and roles were not reloaded");
@@ -314,6 +357,8 @@ class Server {
   static constexpr std::chrono::milliseconds kAcceptPause{100};
   std::optional<int> exit_code_;
   std::uint64_t generation_ = 1;
+  std::string applied_fault_points_;
+  std::vector<std::string> fault_setting_names_;  // the points the setting armed
 };
 
 }  // namespace

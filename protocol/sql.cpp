@@ -31,6 +31,7 @@ std::string_view view_name(StatView v) {
     case StatView::PgStatWalReceiver: return "pg_stat_wal_receiver";
     case StatView::PgStatActivity: return "pg_stat_activity";
     case StatView::PgStatImessage: return "pg_stat_imessage";
+    case StatView::PgFaultPoints: return "pg_fault_points";
   }
   return "?";
 }
@@ -42,7 +43,7 @@ constexpr Function kAllFunctions[] = {
     Function::PgLastWalReplayLsn, Function::PgIsInRecovery, Function::PgBackendPid,
     Function::PgSwitchWal, Function::PgSleep, Function::Version};
 constexpr StatView kAllViews[] = {StatView::PgStatReplication, StatView::PgStatWalReceiver,
-                                  StatView::PgStatActivity, StatView::PgStatImessage};
+                                  StatView::PgStatActivity, StatView::PgStatImessage, StatView::PgFaultPoints};
 
 std::optional<Function> find_function(std::string_view name) {
   for (auto f : kAllFunctions)

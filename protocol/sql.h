@@ -67,7 +67,7 @@ struct SelectFunction {
   std::optional<Literal> argument;  // pg_sleep's seconds; nullopt for the others
 };
 
-enum class StatView { PgStatReplication, PgStatWalReceiver, PgStatActivity, PgStatImessage };
+enum class StatView { PgStatReplication, PgStatWalReceiver, PgStatActivity, PgStatImessage, PgFaultPoints };
 [[nodiscard]] std::string_view view_name(StatView v);
 struct SelectView { StatView view; };             // SELECT * FROM pg_stat_...
 

@@ -15,7 +15,7 @@
 namespace pmemu::shmem {
 
 inline constexpr std::uint64_t kSegmentMagic = 0x504d454d55534547ULL;  // "PMEMUSEG"
-inline constexpr std::uint32_t kLayoutVersion = 1;                    // bump on any layout change
+inline constexpr std::uint32_t kLayoutVersion = 2;                    // bump on any layout change
 
 // Offsets (from the segment start) of every area; 0 = absent.
 struct AreaOffsets {
@@ -30,6 +30,7 @@ struct AreaOffsets {
   std::uint64_t syncrep;
   std::uint64_t imessage;
   std::uint64_t imessage_size;
+  std::uint64_t faults;  // faults/registry.h: pmctl attaches to arm points
 };
 
 struct SegmentHeader {

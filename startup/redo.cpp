@@ -1,5 +1,6 @@
 #include "startup/redo.h"
 
+#include "faults/registry.h"
 #include "ipc/process_env.h"
 #include "recovery/recovery_shmem.h"
 #include "wal/record.h"
@@ -88,6 +89,7 @@ RedoResult replay(wal::WalReader& reader, const wal::ControlFile& cf, kv::KvTabl
       r.error = err;
       return r;
     }
+    if (!is_checkpoint_record) (void)FAULT_POINT("startup.mid_redo");
     if (auto err = apply_record(table, rec); !err.empty()) {
       r.error = err;
       return r;

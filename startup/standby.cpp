@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/elog.h"
+#include "faults/registry.h"
 #include "events/events.h"
 #include "ipc/child_exit.h"
 #include "ipc/lsn_notice.h"
@@ -111,6 +112,7 @@ class Standby {
         return;
       }
       if (auto err = check_record_timeline(rec, reader_.history()); !err.empty()) fatal(err);
+      (void)FAULT_POINT("startup.mid_redo");
       if (auto err = apply_record(table, rec); !err.empty()) fatal(err);
       redo_.last_record = rec.lsn;
       redo_.end = rec.end;

@@ -14,6 +14,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/checkpointer_shmem.h"
+#include "faults/registry.h"
 #include "common/elog.h"
 #include "events/events.h"
 #include "ipc/reload.h"
@@ -89,6 +90,7 @@ void signal_postmaster(shmem::PmSignalReason reason) {
 // Ends recovery on a new timeline: history file, END_OF_RECOVERY record and
 // checkpoint, signal files removed. Returns the new timeline.
 TimeLineId promote(wal::Xlog& xlog, const RedoResult& redo, TimeLineId old_tli) {
+  (void)FAULT_POINT("startup.before_promote");
   auto& e = ipc::env();
   {
     // From here on pg_control is ours to finish: a restartpoint still in
@@ -210,6 +212,7 @@ void startup_main() {
     if (image.redo < cf.redo)
       fail("table image (redo " + image.redo.str() + ") is older than the checkpoint's redo point " + cf.redo.str());
     redo = replay(reader, cf, table, [&](Lsn first) {
+      (void)FAULT_POINT("startup.before_redo");
       if (!clean) {
         elog::log(Level::Log, "redo starts at " + first.str());
         events::emit("redo_start", {{"lsn", events::Lsn{first.get()}}});
@@ -239,6 +242,7 @@ void startup_main() {
   }
 
   if (!clean) {
+    (void)FAULT_POINT("startup.before_end_of_recovery_checkpoint");
     if (e.settings.log_checkpoints) elog::log(Level::Log, "checkpoint starting: end-of-recovery immediate wait");
     events::emit("checkpoint_start", {{"kind", "end-of-recovery"}, {"lsn", events::Lsn{xlog.insert_position().get()}}});
     auto o = checkpoint::perform_checkpoint(checkpoint::context_of(e), xlog, checkpoint::CheckpointKind::EndOfRecovery);

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/elog.h"
+#include "faults/registry.h"
 #include "ipc/process_env.h"
 #include "ipc/ps_title.h"
 #include "ipc/wait.h"
@@ -66,6 +67,7 @@ struct Receiver {
   // Makes everything written durable; false if there was nothing to flush.
   bool flush() {
     if (written == flushed) return false;
+    (void)FAULT_POINT("walreceiver.after_write_before_flush");
     if (auto err = writer.flush(); !err.empty()) walrcv_fatal(err);
     flushed = writer.end();
     rcv().flushed_upto.store(flushed, std::memory_order_release);

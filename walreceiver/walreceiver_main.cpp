@@ -7,6 +7,8 @@
 // startup process asks for a new one after wal_retrieve_retry_interval.
 #include "walreceiver/walreceiver_main.h"
 
+#include "faults/registry.h"
+
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
@@ -189,6 +191,7 @@ void walreceiver_main() {
   StartPoint start = requested_start();
 
   PrimaryConn& conn = primary();
+  (void)FAULT_POINT("walreceiver.before_connect");
   auto err = conn.connect(full_conninfo(rcv().conninfo));
   check_interrupts();
   if (err) walrcv_fatal(*err);

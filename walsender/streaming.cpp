@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "common/elog.h"
+#include "faults/registry.h"
 #include "ipc/lsn_notice.h"
 #include "ipc/process_env.h"
 #include "ipc/wait.h"
@@ -123,6 +124,7 @@ struct Stream {
     Lsn upto = flushed;
     if (send.historic) upto = std::min(upto, send.valid_upto);
     while (sent < upto && p.conn.pending() < kMaxPendingOutput) {
+      (void)FAULT_POINT("walsender.before_send");
       Lsn end = chunk_end(sent, upto, seg);
       std::string msg = protocol::pack_xlog_data_header(sent, upto, protocol::now_pg_micros());
       if (auto st = source.read(send.file_tli(sent, seg), sent, end, msg); !st.ok())
@@ -258,6 +260,7 @@ std::optional<PgError> start_replication(WalSenderProc& p, const protocol::repl:
     }
     Stream s{p, WalSource(e.data_dir + "/pg_wal", e.wal_segment_size), send, cmd.slot.value_or(""), cmd.start};
     p.me->sent.store(cmd.start);
+    (void)FAULT_POINT("walsender.before_start_streaming");
     p.streaming = true;
     p.set_title("streaming " + cmd.start.str());
     s.loop();

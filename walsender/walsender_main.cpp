@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "common/elog.h"
+#include "faults/registry.h"
 #include "events/events.h"
 #include "ipc/reload.h"
 #include "ipc/pm_death.h"
@@ -81,7 +82,10 @@ void check_interrupts(WalSenderProc& p) {
   (void)ipc::take(Sig::Usr1);  // latch doorbell
   (void)ipc::take(Sig::Usr2);  // a doorbell: the reason is the postmaster's flag
   // PM_SHUTDOWN_2: the shutdown checkpoint is written; send the rest and stop.
-  if (ipc::env().areas.pmsignal->walsender_last_cycle.load()) p.last_cycle = true;
+  if (!p.last_cycle && ipc::env().areas.pmsignal->walsender_last_cycle.load()) {
+    (void)FAULT_POINT("walsender.before_final_send");
+    p.last_cycle = true;
+  }
   if (p.me->stop_requested.load() || p.ctl->init_stopping.load()) {
     // PostgreSQL's HandleWalSndInitStopping: an idle walsender just goes,
     // a streaming one stays to send the shutdown checkpoint.
@@ -144,6 +148,7 @@ void walsender_main(const replication::WalSenderStart& start) {
   // From here the postmaster spares us at PM_STOP_BACKENDS and signals us at
   // PM_SHUTDOWN_2; a shutdown already waiting must count again.
   shmem::mark_child_walsender(*e.areas.pmsignal, e.my_slot);
+  faults::set_has_client(false);
   shmem::send_postmaster_signal(*e.areas.pmsignal, e.postmaster_pid, shmem::PmSignalReason::AdvanceStateMachine);
   p.set_title("idle");
 

@@ -125,7 +125,7 @@ TEST_CASE("timeline rows: the postmaster on top, then startup, checkpointer, wal
                                                   "client backend", "postmaster", "startup", "checkpointer",
                                                   "walreceiver"});
   // The connection forked as a client backend became a walsender.
-  CHECK(lane_of(l, 103).kind == LaneKind::kWalsender);
+  CHECK(lane_of(l, 103).kind == LaneKind::Walsender);
   CHECK(lane_of(l, 103).app == "s1");
   CHECK(lane_of(l, 103).forked);
 }
@@ -144,23 +144,23 @@ TEST_CASE("timeline lane ends: clean, quit after a postmaster signal, error, kil
       .add(301, 400, "postmaster", "fork", "\"child_pid\":401,\"child_type\":\"checkpointer\"")
       .add(310, 400, "postmaster", "ready", "\"read_only\":false");
   const TimelineLayout l = layout_timeline({e.node("primary")}, {});
-  CHECK(lane_of(l, 104).end_kind == LaneEnd::kClean);
-  CHECK(lane_of(l, 102).end_kind == LaneEnd::kClean);
-  CHECK(lane_of(l, 101).end_kind == LaneEnd::kQuit);
+  CHECK(lane_of(l, 104).end_kind == LaneEnd::Clean);
+  CHECK(lane_of(l, 102).end_kind == LaneEnd::Clean);
+  CHECK(lane_of(l, 101).end_kind == LaneEnd::Quit);
   CHECK(lane_of(l, 101).end_label == "quit (exit 0)");
-  CHECK(lane_of(l, 103).end_kind == LaneEnd::kQuit);
+  CHECK(lane_of(l, 103).end_kind == LaneEnd::Quit);
   CHECK(lane_of(l, 103).end == kT0 + milliseconds(112));
-  CHECK(lane_of(l, 301).end_kind == LaneEnd::kError);
+  CHECK(lane_of(l, 301).end_kind == LaneEnd::Error);
   CHECK(lane_of(l, 301).end_label == "exit 1");
-  CHECK(lane_of(l, 302).end_kind == LaneEnd::kKilled);
+  CHECK(lane_of(l, 302).end_kind == LaneEnd::Killed);
   CHECK(lane_of(l, 302).end_label == "SIGKILL");
-  CHECK(lane_of(l, 303).end_kind == LaneEnd::kVanished);
+  CHECK(lane_of(l, 303).end_kind == LaneEnd::Vanished);
   CHECK(lane_of(l, 303).end == kT0 + milliseconds(206));  // its last event
-  CHECK(lane_of(l, 401).end_kind == LaneEnd::kOpen);
+  CHECK(lane_of(l, 401).end_kind == LaneEnd::Open);
   CHECK(lane_of(l, 401).end == kT0 + milliseconds(310));  // the end of the events
   // Pid 100 is the postmaster of the first two starts: two lanes in one row.
   std::size_t postmaster_lanes = 0;
-  for (const Lane& lane : l.lanes) postmaster_lanes += lane.kind == LaneKind::kPostmaster;
+  for (const Lane& lane : l.lanes) postmaster_lanes += lane.kind == LaneKind::Postmaster;
   CHECK(postmaster_lanes == 3);
   CHECK(l.rows[0].label == "postmaster");
   CHECK(l.rows[0].lanes.size() == 3);
@@ -177,7 +177,7 @@ TEST_CASE("timeline: a process seen without a fork starts at its first event") {
   const Lane& lane = lane_of(l, 500);
   CHECK_FALSE(lane.forked);
   CHECK(lane.start == kT0 + milliseconds(50));
-  CHECK(lane.end_kind == LaneEnd::kClean);
+  CHECK(lane.end_kind == LaneEnd::Clean);
 }
 
 TEST_CASE("timeline arrows go from the postmaster's row to the child's, at the signal's time") {
@@ -199,12 +199,12 @@ TEST_CASE("timeline marks: the shutdown checkpoint stands out, walsender states,
   std::size_t shutdown_ckpt = 0;
   bool fault = false;
   for (const Mark& m : l.marks) {
-    if (m.kind == MarkKind::kShutdownCheckpoint) {
+    if (m.kind == MarkKind::ShutdownCheckpoint) {
       ++shutdown_ckpt;
       CHECK(l.rows[m.row].label == "checkpointer");
       if (!m.label.empty()) CHECK(m.t == kT0 + milliseconds(110));
     }
-    if (m.kind == MarkKind::kFault) {
+    if (m.kind == MarkKind::Fault) {
       fault = true;
       CHECK(m.label == "fault walsender.before_final_send wait");
       CHECK(l.rows[m.row].label == "walsender s1");

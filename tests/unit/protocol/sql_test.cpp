@@ -189,6 +189,7 @@ TEST_CASE("SELECT functions and views") {
   CHECK(std::get<SelectView>(one("select * from PG_STAT_WAL_RECEIVER")).view == StatView::PgStatWalReceiver);
   CHECK(std::get<SelectView>(one("SELECT * FROM pg_catalog.pg_stat_activity")).view == StatView::PgStatActivity);
   CHECK(std::get<SelectView>(one("SELECT * FROM pg_stat_imessage")).view == StatView::PgStatImessage);
+  CHECK(std::get<SelectView>(one("SELECT * FROM pg_fault_points")).view == StatView::PgFaultPoints);
 }
 
 TEST_CASE("SELECT refusals") {

@@ -2,7 +2,6 @@
 # writing the checkpoint record and before pg_control says "shut down".
 # The postmaster ends abnormally (exit 1); the next start runs crash
 # recovery and every committed row is there.
-# Needs fault points (pmctl fault).
 . "$PMTEST"
 pm_node p
 pm_start p

@@ -1,7 +1,6 @@
 # The refusals of the states a script reaches only by parking a process at a
 # fault point: crash recovery in redo (PM_RECOVERY, not consistent yet) and
 # the shutdown checkpoint (PM_SHUTDOWN).
-# Needs fault points (the fault_points setting, pmctl fault).
 . "$PMTEST"
 pm_node p
 pm_start p

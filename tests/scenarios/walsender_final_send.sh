@@ -2,7 +2,6 @@
 # walsender.before_final_send (after the shutdown checkpoint, before it
 # sends the last WAL): the shutdown waits for it, and completes once it is
 # woken; the standby then replays the shutdown checkpoint.
-# Needs fault points (pmctl fault).
 . "$PMTEST"
 pm_node p
 pm_start p
@@ -18,5 +17,5 @@ pm_ps p | grep -q 'FaultPoint:walsender.before_final_send' || pm_fail "pmctl ps 
 pm_expect p 'no postmaster_exit after shutdown_request'
 pm_fault p wakeup walsender.before_final_send
 pm_wait p postmaster_exit code=0
-pm_expect p 'checkpoint_done kind=shutdown before exit child_type=walsender'
+pm_expect p 'checkpoint_done kind=shutdown before fault_hit point=walsender.before_final_send'
 pm_wait_replayed_past s "$checkpoint"
